@@ -62,4 +62,11 @@ d = { 'settings': { 'branch': 'main',
                                   'c2seg_nb.data.io.tiff_info': ('data.io.html#tiff_info', 'c2seg_nb/data/io.py'),
                                   'c2seg_nb.data.io.write_geotiff': ('data.io.html#write_geotiff', 'c2seg_nb/data/io.py'),
                                   'c2seg_nb.data.io.write_mat_v5': ('data.io.html#write_mat_v5', 'c2seg_nb/data/io.py'),
-                                  'c2seg_nb.data.io.write_mat_v73': ('data.io.html#write_mat_v73', 'c2seg_nb/data/io.py')}}}
+                                  'c2seg_nb.data.io.write_mat_v73': ('data.io.html#write_mat_v73', 'c2seg_nb/data/io.py')},
+            'c2seg_nb.data.tiles': { 'c2seg_nb.data.tiles._read_filled': ('data.tiles.html#_read_filled', 'c2seg_nb/data/tiles.py'),
+                                     'c2seg_nb.data.tiles.import_cli': ('data.tiles.html#import_cli', 'c2seg_nb/data/tiles.py'),
+                                     'c2seg_nb.data.tiles.import_scene': ('data.tiles.html#import_scene', 'c2seg_nb/data/tiles.py'),
+                                     'c2seg_nb.data.tiles.scene_to_tiles': ('data.tiles.html#scene_to_tiles', 'c2seg_nb/data/tiles.py'),
+                                     'c2seg_nb.data.tiles.stitch': ('data.tiles.html#stitch', 'c2seg_nb/data/tiles.py'),
+                                     'c2seg_nb.data.tiles.tile_grid': ('data.tiles.html#tile_grid', 'c2seg_nb/data/tiles.py'),
+                                     'c2seg_nb.data.tiles.window_offsets': ('data.tiles.html#window_offsets', 'c2seg_nb/data/tiles.py')}}}
