@@ -1,0 +1,50 @@
+"End-to-end tests of the console scripts, run as a user runs them (subprocesses, temporary folders)."
+import json, subprocess, sys
+from pathlib import Path
+import numpy as np
+import pytest
+from c2seg_nb.data.io import write_mat_v5, write_mat_v73, TileSet, write_geotiff
+
+def run(*args, ok=True):
+    r = subprocess.run(list(args), capture_output=True, text=True)
+    if ok: assert r.returncode == 0, f"{args} failed:\n{r.stdout}\n{r.stderr}"
+    return r
+
+@pytest.mark.parametrize('cmd', ['c2seg-synth', 'c2seg-import', 'c2seg-check'])
+def test_help(cmd):
+    assert 'usage' in run(cmd, '--help').stdout
+
+def test_synth_then_check(tmp_path):
+    out = tmp_path/'synth'
+    run('c2seg-synth', str(out), '--preset', 'mini', '--seed', '3')
+    rep = json.loads(run('c2seg-check', str(out), '--dataset', 'synth:mini', '--json').stdout)
+    assert rep['ok'] and {'train', 'test'} <= set(rep['parts'])
+    assert rep['parts']['test']['label_histogram'] is not None      # target labels kept for scoring
+    assert any(p['modalities']['sar']['nonfinite'] > 0 for p in rep['parts'].values())   # the documented NaN pixels
+
+def test_import_v73_test_split_with_labels(tmp_path):
+    rng = np.random.default_rng(0)
+    H, W = 300, 280
+    write_mat_v73(tmp_path/'wuhan.mat', {'HSI': rng.random((100, 94, 116)).astype(np.float32),
+                                         'MSI': rng.random((H, W, 4)).astype(np.float32), 'SAR': -rng.random((H, W, 2)).astype(np.float32)})
+    lab = rng.integers(0, 14, (H, W)).astype(np.uint8)
+    write_mat_v73(tmp_path/'wuhan_label.mat', {'label': lab})
+    run('c2seg-import', str(tmp_path/'wuhan.mat'), str(tmp_path/'C2Seg_BW'), '--dataset', 'bw', '--split', 'test')
+    ts = TileSet(tmp_path/'C2Seg_BW', 'test')
+    assert len(ts) == 4 and ts.has_label                                # 256 px, no overlap, flush last windows
+    np.testing.assert_array_equal(ts.read_label(3), lab[44:300, 24:280])
+    rep = json.loads((tmp_path/'C2Seg_BW'/'test'/'import_report.json').read_text())
+    assert rep['n_tiles'] == 4 and rep['labels'] and rep['dataset'] == 'C2Seg-BW'
+
+def test_import_refuses_mat_without_sar(tmp_path):
+    rng = np.random.default_rng(0)
+    write_mat_v5(tmp_path/'augsburg_multimodal.mat', {'HSI': rng.random((8, 8, 242)), 'MSI': rng.random((8, 8, 4))})
+    r = run('c2seg-import', str(tmp_path/'augsburg_multimodal.mat'), str(tmp_path/'out'), ok=False)
+    assert r.returncode != 0 and "augsburg_multimodal.mat: no variable ['SAR']" in r.stderr
+
+def test_check_fails_with_message(tmp_path):
+    for i in range(2):
+        for m, c in (('hsi', 3), ('msi', 4), ('sar', 2)): write_geotiff(tmp_path/'train'/m/f'{i}.tiff', np.zeros((c, 8, 8), np.float32))
+        write_geotiff(tmp_path/'train'/'label'/f'{i}.tiff', np.full((8, 8), 200 if i else 1, np.uint8))
+    r = run('c2seg-check', str(tmp_path), ok=False)
+    assert r.returncode == 1 and 'FAILED' in r.stderr and 'label/1.tiff: label values [200] are outside 0..13' in r.stderr
