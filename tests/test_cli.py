@@ -10,7 +10,7 @@ def run(*args, ok=True):
     if ok: assert r.returncode == 0, f"{args} failed:\n{r.stdout}\n{r.stderr}"
     return r
 
-@pytest.mark.parametrize('cmd', ['c2seg-synth', 'c2seg-import', 'c2seg-check'])
+@pytest.mark.parametrize('cmd', ['c2seg-synth', 'c2seg-import', 'c2seg-check', 'c2seg-train', 'c2seg-predict', 'c2seg-evaluate', 'c2seg-study'])
 def test_help(cmd):
     assert 'usage' in run(cmd, '--help').stdout
 
@@ -48,3 +48,24 @@ def test_check_fails_with_message(tmp_path):
         write_geotiff(tmp_path/'train'/'label'/f'{i}.tiff', np.full((8, 8), 200 if i else 1, np.uint8))
     r = run('c2seg-check', str(tmp_path), ok=False)
     assert r.returncode == 1 and 'FAILED' in r.stderr and 'label/1.tiff: label values [200] are outside 0..13' in r.stderr
+
+def test_synth_train_predict_evaluate(tmp_path):
+    "The whole chain a user runs, on the mini benchmark; predictions keep the inputs' georeference."
+    from c2seg_nb.data.io import tiff_info
+    data, run_dir, pred = tmp_path/'mini', tmp_path/'run', tmp_path/'pred'
+    run('c2seg-synth', str(data), '--preset', 'mini')
+    run('c2seg-train', str(data), str(run_dir), '--method', 'segnet', '--epochs', '2', '--bs', '4', '--device', 'cpu')
+    assert {'config.json', 'normalizer.json', 'model.pth', 'history.csv', 'checkpoint.pth'} <= {p.name for p in run_dir.iterdir()}
+    run('c2seg-predict', str(run_dir), str(data), str(pred))
+    tiles = sorted((pred/'tiles').glob('*_prediction.tif'))
+    assert len(tiles) == len(list((data/'test'/'msi').glob('*.tiff')))
+    for p in tiles[:3]:
+        n = p.name.split('_')[0]
+        got, ref = tiff_info(p), tiff_info(data/'test'/'msi'/f'{n}.tiff')
+        assert (got['crs'], got['transform'], got['dtype']) == (ref['crs'], ref['transform'], 'uint8')
+    assert tiff_info(pred/'scene_prediction.tif')['crs'] == tiff_info(data/'scenes'/'target'/'msi.tif')['crs']
+    rep = json.loads(run('c2seg-evaluate', str(pred/'tiles'), str(data/'test'), '--json').stdout)
+    text = json.dumps(rep)
+    assert 'miou' in text and 'kappa' in text
+    table = run('c2seg-evaluate', str(pred/'tiles'), str(data/'test')).stdout
+    assert '| class |' in table or 'mIoU' in table
