@@ -1,0 +1,153 @@
+"""One training step of the `paper` HighDAN (batch 4, 128 px, CPU): ours vs the official implementation.
+
+A step is everything one iteration of `Train_HighDAN_augsburg.py` does: the source forward, CE + Dice, the
+target forward with the feature attention, the two adversarial terms (feature D_f and output-space D_c, LSGAN,
+weight 0.01), the backward passes, the generator's Adam step, and the discriminators' step on detached source
+and target inputs.
+
+Variants, each in a fresh Python process (so peak RSS is its own):
+
+- `ours`: `c2seg_nb` — `HighDAN(size='paper')`, `HighDANLoss`, a fastai `Learner` with the `DomainAdversarial`
+  callback (its default order: the source loss is back-propagated before the target forward, and D_f's scores
+  from the attention are reused for the adversarial term);
+- `ours, one backward`: the same with `free_source_graph=False` (source and target graphs alive together);
+- `official`: the released code's own modules (`networks/HighDAN.py`, `networks/discriminator.py`,
+  `loss/criterion.py` of danfenghong/RSE_Cross-city, commit 04ba545) driven by the released loop's statements, on
+  the CPU. Only run when `--official` points at a checkout of that repository. Its `utils/highDHA_utils.py`
+  imports scikit-image for plotting only; a stand-in module is put in its place if scikit-image is missing.
+
+Inputs are random (HSI 10 PCA bands, MSI 4, SAR 2, labels 0..13); the same seed for every variant. Times are the
+median over `--steps` steps after one warm-up step; peak RSS is the process's maximum, and the table also shows
+it minus the RSS after the models were built (what the step itself adds).
+
+Usage: python benchmarks/highdan_step.py [--official /path/to/RSE_Cross-city] [--steps 3] [--threads N]
+"""
+import argparse, json, os, resource, statistics, subprocess, sys, time, types
+
+BANDS = {'hsi': 10, 'msi': 4, 'sar': 2}
+BS, HW, N_CLASSES = 4, 128, 14
+
+def rss_mb() -> float:
+    "Current resident set size, MB (Linux)."
+    with open('/proc/self/statm') as f: return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2**20
+
+def peak_mb() -> float: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def batches(torch, n):
+    g = torch.Generator().manual_seed(0)
+    make = lambda: tuple(torch.randn(BS, c, HW, HW, generator=g) for c in BANDS.values())
+    return [(make(), torch.randint(0, N_CLASSES, (BS, HW, HW), generator=g), make()) for _ in range(n)]
+
+def run_ours(steps: int, free: bool) -> dict:
+    import torch
+    from fastai.callback.core import Callback
+    from fastai.data.core import DataLoaders
+    from fastai.data.load import DataLoader
+    from fastai.learner import Learner
+    from c2seg_nb.models.highdan import HighDAN, generator_parameters
+    from c2seg_nb.train.adversarial import DomainAdversarial, generator_splitter
+    from c2seg_nb.train.highdan import HighDANLoss
+    from c2seg_nb.train.learner import method_spec
+    torch.manual_seed(0)
+    data = batches(torch, steps + 1)
+    items = [tuple(x[i] for x in xs) + (y[i],) for xs, y, _ in data for i in range(BS)]
+    train = DataLoader(items, bs=BS, shuffle=False, drop_last=True)
+    dls = DataLoaders(train, DataLoader(items[:BS], bs=BS))
+    dls.n_inp, dls.target = 3, iter([t for *_, t in data])
+    model = HighDAN(BANDS, N_CLASSES, size='paper')
+    cb = DomainAdversarial(('feature', 'output'), gan='lsgan', weights=0.01, free_source_graph=free)
+    times = []
+    class Timer(Callback):
+        order = 100                                   # after the discriminators' step in `after_batch`
+        def after_batch(self): times.append(time.perf_counter() - self.t0)
+    class StartClock(Callback):
+        order = -10                                   # before everything in `before_batch`
+        def before_batch(self): self.learn.timer.t0 = time.perf_counter()
+    learn = Learner(dls, model, loss_func=HighDANLoss(), opt_func=method_spec('highdan').opt_func, lr=1e-4,
+                    splitter=generator_splitter, cbs=[cb, Timer(), StartClock()])
+    built = rss_mb()
+    with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-4)
+    return dict(params=generator_parameters(model), times=times[1:], built_mb=built, peak_mb=peak_mb())
+
+def run_official(steps: int, repo: str) -> dict:
+    import torch, torch.nn as nn, torch.nn.functional as F
+    try: import skimage                                   # noqa: F401  (only the repo's plotting helpers use it)
+    except ImportError: sys.modules['skimage'] = types.SimpleNamespace(color=None)
+    sys.path.insert(0, repo)
+    from networks.HighDAN import HighResolutionNet
+    from networks.discriminator import FCDiscriminator, OutspaceDiscriminator
+    from loss.criterion import CrossEntropy, DiceLoss
+    from utils.highDHA_utils import adjust_learning_rate, adjust_learning_rate_D
+    torch.manual_seed(0)
+    data = batches(torch, steps + 1)
+    model = HighResolutionNet(BANDS['hsi'], N_CLASSES)
+    model_DA = nn.ModuleList([FCDiscriminator(num_classes=720 * 3), OutspaceDiscriminator(num_classes=N_CLASSES)])
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4, weight_decay=0)
+    optimizer_D = torch.optim.Adam(model_DA.parameters(), lr=1e-4, betas=(0.9, 0.99))
+    ce, dice, mse = CrossEntropy(ignore_label=0), DiceLoss(ignore_label=0, smooth=1e-5, p=1), nn.MSELoss()
+    built, times = rss_mb(), []
+    for it, ((x, y, z), label, (xt, yt, zt)) in enumerate(data):          # the released loop's body, on the CPU
+        t0 = time.perf_counter()
+        model.train(); model_DA.train()
+        optimizer.zero_grad(); adjust_learning_rate(optimizer, 1e-4, it, 6000, 0.9)
+        optimizer_D.zero_grad(); adjust_learning_rate_D(optimizer_D, 1e-4, it, 6000, 0.9)
+        for p in model_DA.parameters(): p.requires_grad = False
+        feat_s, pred_s = model(x, y, z, model_DA, 'source')
+        loss = ce(pred_s, label) + dice(pred_s, label)
+        loss.backward()
+        feat_t, pred_t = model(xt, yt, zt, model_DA, 'target')
+        d = model_DA[0](feat_t); loss_adv = mse(d, torch.zeros_like(d))
+        d = model_DA[1](F.softmax(pred_t, dim=1)); loss_adv = (loss_adv + mse(d, torch.zeros_like(d))) * 0.01
+        loss_adv.backward()
+        optimizer.step()
+        for p in model_DA.parameters(): p.requires_grad = True
+        d = model_DA[0](feat_s.detach()); ls = mse(d, torch.zeros_like(d))
+        d = model_DA[1](F.softmax(pred_s.detach(), dim=1)); ls = ls + mse(d, torch.zeros_like(d))
+        ls.backward()
+        d = model_DA[0](feat_t.detach()); lt = mse(d, torch.ones_like(d))
+        d = model_DA[1](F.softmax(pred_t.detach(), dim=1)); lt = lt + mse(d, torch.ones_like(d))
+        lt.backward()
+        optimizer_D.step()
+        times.append(time.perf_counter() - t0)
+    return dict(params=sum(p.numel() for p in model.parameters()), times=times[1:], built_mb=built, peak_mb=peak_mb())
+
+def child(args):
+    import torch
+    if args.threads: torch.set_num_threads(args.threads)
+    out = run_official(args.steps, args.official) if args.variant == 'official' else run_ours(args.steps, args.variant == 'ours')
+    print('RESULT ' + json.dumps(out))
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--official', help='checkout of danfenghong/RSE_Cross-city (commit 04ba545)')
+    ap.add_argument('--steps', type=int, default=3, help='timed steps after one warm-up step')
+    ap.add_argument('--threads', type=int, default=0, help='torch threads (0: torch default)')
+    ap.add_argument('--variant', help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.variant: return child(args)
+    variants = ['ours', 'ours, one backward'] + (['official'] if args.official else [])
+    rows = {}
+    for v in variants:
+        cmd = [sys.executable, __file__, '--variant', {'ours': 'ours', 'ours, one backward': 'joint', 'official': 'official'}[v],
+               '--steps', str(args.steps), '--threads', str(args.threads)] + (['--official', args.official] if args.official else [])
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        line = [l for l in res.stdout.splitlines() if l.startswith('RESULT ')]
+        if res.returncode or not line: sys.exit(f"{v} failed:\n{res.stderr[-3000:]}")
+        rows[v] = json.loads(line[0][7:])
+        r = rows[v]; print(f"{v}: {statistics.median(r['times']):.2f} s/step, peak {r['peak_mb']:.0f} MB", flush=True)
+    import torch
+    print(f"\nHighDAN `paper`, batch {BS}, {HW} px, CPU ({torch.get_num_threads() if not args.threads else args.threads} threads), "
+          f"median of {args.steps} steps after a warm-up\n")
+    print('| variant | generator params | s / step | peak RSS (MB) | peak − after build (MB) |')
+    print('|---|---|---|---|---|')
+    for v, r in rows.items():
+        print(f"| {v} | {r['params']/1e6:.3f} M | {statistics.median(r['times']):.2f} | {r['peak_mb']:.0f} | {r['peak_mb'] - r['built_mb']:.0f} |")
+    if 'official' in rows:
+        o, u = rows['official'], rows['ours']
+        print(f"\nours / official: time {statistics.median(u['times']) / statistics.median(o['times']):.2f}×, "
+              f"peak RSS {u['peak_mb'] / o['peak_mb']:.2f}× (goal: time ≤ 1.00×)")
+    else:
+        print("\n(no --official checkout given: git clone https://github.com/danfenghong/RSE_Cross-city && "
+              "git -C RSE_Cross-city checkout 04ba545, then pass --official RSE_Cross-city)")
+
+if __name__ == '__main__': main()
