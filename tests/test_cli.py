@@ -69,3 +69,21 @@ def test_synth_train_predict_evaluate(tmp_path):
     assert 'miou' in text and 'kappa' in text
     table = run('c2seg-evaluate', str(pred/'tiles'), str(data/'test')).stdout
     assert '| class |' in table or 'mIoU' in table
+
+def test_train_highdan_released_protocol(tmp_path):
+    "A method registered through an entry point, its protocol and options, from the command line; then predicted."
+    import csv
+    data, run_dir = tmp_path/'mini', tmp_path/'highdan'
+    run('c2seg-synth', str(data), '--preset', 'mini')
+    assert 'highdan' in run('c2seg-train', '--help').stdout
+    out = run('c2seg-train', str(data), str(run_dir), '--method', 'highdan', '--protocol', 'released', '--options', 'ablation=category_da',
+              '--epochs', '2', '--hsi', 'pca', '--device', 'cpu').stdout
+    assert 'best target_miou' in out
+    cfg = json.loads((run_dir/'config.json').read_text())
+    assert (cfg['protocol'], cfg['select'], cfg['schedule'], cfg['bs'], cfg['build_kwargs']['ablation']) == ('released', 'target', 'poly', 4, 'category_da')
+    rows = list(csv.DictReader(open(run_dir/'history.csv')))
+    assert len(rows) == 2 and 'target_miou' in rows[0]
+    run('c2seg-predict', str(run_dir), str(data), str(tmp_path/'pred'))
+    assert (tmp_path/'pred'/'scene_prediction.tif').exists()
+    bad = run('c2seg-train', str(data), str(tmp_path/'x'), '--method', 'highdan', '--options', 'ablation=none', '--epochs', '1', ok=False)
+    assert bad.returncode != 0 and 'ablation must be one of' in bad.stderr
