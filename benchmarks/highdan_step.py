@@ -16,6 +16,10 @@ Variants, each in a fresh Python process (so peak RSS is its own):
   the CPU. Only run when `--official` points at a checkout of that repository. Its `utils/highDHA_utils.py`
   imports scikit-image for plotting only; a stand-in module is put in its place if scikit-image is missing.
 
+Before timing, `--official` also checks that the two are the same function: the official weights are copied
+into ours (module by module, in the released order) and both models' logits and fused features are compared
+on one batch, in eval mode with the feature attention on (the inference path).
+
 Inputs are random (HSI 10 PCA bands, MSI 4, SAR 2, labels 0..13); the same seed for every variant. Times are the
 median over `--steps` steps after one warm-up step; peak RSS is the process's maximum, and the table also shows
 it minus the RSS after the models were built (what the step itself adds).
@@ -69,11 +73,51 @@ def run_ours(steps: int, free: bool) -> dict:
     with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-4)
     return dict(params=generator_parameters(model), times=times[1:], built_mb=built, peak_mb=peak_mb())
 
-def run_official(steps: int, repo: str) -> dict:
-    import torch, torch.nn as nn, torch.nn.functional as F
+def _import_official(repo: str):
     try: import skimage                                   # noqa: F401  (only the repo's plotting helpers use it)
     except ImportError: sys.modules['skimage'] = types.SimpleNamespace(color=None)
     sys.path.insert(0, repo)
+
+def check_same_function(repo: str) -> dict:
+    "Copy the official weights into ours and compare logits and fused features on one batch (eval mode, attention on)."
+    import torch
+    _import_official(repo)
+    from networks.HighDAN import HighResolutionNet
+    from networks.discriminator import FCDiscriminator
+    from c2seg_nb.models.highdan import HighDAN
+    torch.manual_seed(0)
+    off, d_f, ours = HighResolutionNet(BANDS['hsi'], N_CLASSES), FCDiscriminator(720 * 3), HighDAN(BANDS, N_CLASSES, size='paper')
+    for mod in off.modules():                             # non-trivial BatchNorm statistics, so eval mode tests them too
+        if isinstance(mod, torch.nn.BatchNorm2d):
+            mod.running_mean.uniform_(-0.1, 0.1); mod.running_var.uniform_(0.5, 1.5); mod.weight.data.uniform_(0.5, 1.5); mod.bias.data.uniform_(-0.1, 0.1)
+    off_groups = [['conv1', 'bn1', 'conv2', 'bn2'], ['conv_msi', 'bn_msi'], ['conv_sar', 'bn_sar'], ['layer1'], ['msi_layer1'], ['sar_layer1'],
+                  ['transition1'], ['stage2'], ['transition2'], ['stage3'], ['transition3'], ['stage4'], ['last_layer', 'transconv', 'final_conv']]
+    our_groups = [['stems.hsi'], ['stems.msi'], ['stems.sar'], ['layer1.hsi'], ['layer1.msi'], ['layer1.sar'], ['body.transitions.0'],
+                  ['body.stages.0'], ['body.transitions.1'], ['body.stages.1'], ['body.transitions.2'], ['body.stages.2'], ['decoder']]
+    sd_off, sd_ours = off.state_dict(), ours.state_dict()
+    pick = lambda sd, prefixes: [k for p in prefixes for k in sd if k == p or k.startswith(p + '.')]
+    mapping = {}
+    for og, ug in zip(off_groups, our_groups):
+        ko, ku = pick(sd_off, og), pick(sd_ours, ug)
+        assert len(ko) == len(ku), (og, ug, len(ko), len(ku))
+        for a, b in zip(ko, ku):
+            assert sd_off[a].shape == sd_ours[b].shape, (a, b, sd_off[a].shape, sd_ours[b].shape)
+            mapping[b] = sd_off[a]
+    for a, b in zip(d_f.state_dict().values(), [k for k in sd_ours if k.startswith('feature_disc.')]): mapping[b] = a
+    assert set(mapping) == set(sd_ours), sorted(set(sd_ours) - set(mapping))[:5]
+    ours.load_state_dict(mapping)
+    off.eval(); d_f.eval(); ours.eval()
+    g = torch.Generator().manual_seed(1)
+    xs = [torch.randn(2, c, HW, HW, generator=g) for c in BANDS.values()]
+    with torch.no_grad():
+        feat_off, logits_off = off(*xs, [d_f], 'target')
+        logits_ours = ours(*xs)
+    return dict(tensors=len(mapping), logits_max_abs_diff=float((logits_off - logits_ours).abs().max()),
+                logits_scale=float(logits_off.abs().max()), features_max_abs_diff=float((feat_off - ours.features).abs().max()))
+
+def run_official(steps: int, repo: str) -> dict:
+    import torch, torch.nn as nn, torch.nn.functional as F
+    _import_official(repo)
     from networks.HighDAN import HighResolutionNet
     from networks.discriminator import FCDiscriminator, OutspaceDiscriminator
     from loss.criterion import CrossEntropy, DiceLoss
@@ -114,7 +158,8 @@ def run_official(steps: int, repo: str) -> dict:
 def child(args):
     import torch
     if args.threads: torch.set_num_threads(args.threads)
-    out = run_official(args.steps, args.official) if args.variant == 'official' else run_ours(args.steps, args.variant == 'ours')
+    if args.variant == 'check': out = check_same_function(args.official)
+    else: out = run_official(args.steps, args.official) if args.variant == 'official' else run_ours(args.steps, args.variant == 'ours')
     print('RESULT ' + json.dumps(out))
 
 def main():
@@ -127,6 +172,13 @@ def main():
     if args.variant: return child(args)
     variants = ['ours', 'ours, one backward'] + (['official'] if args.official else [])
     rows = {}
+    if args.official:
+        res = subprocess.run([sys.executable, __file__, '--variant', 'check', '--official', args.official], capture_output=True, text=True)
+        line = [l for l in res.stdout.splitlines() if l.startswith('RESULT ')]
+        if res.returncode or not line: sys.exit(f"the equivalence check failed:\n{res.stderr[-3000:]}")
+        c = json.loads(line[0][7:])
+        print(f"same function: {c['tensors']} tensors copied from the official model; max |Δ logits| {c['logits_max_abs_diff']:.2e} "
+              f"(logits up to {c['logits_scale']:.1f}), max |Δ features| {c['features_max_abs_diff']:.2e}", flush=True)
     for v in variants:
         cmd = [sys.executable, __file__, '--variant', {'ours': 'ours', 'ours, one backward': 'joint', 'official': 'official'}[v],
                '--steps', str(args.steps), '--threads', str(args.threads)] + (['--official', args.official] if args.official else [])
