@@ -1,4 +1,4 @@
-"""Classes, palette, band metadata, seeds and paths of the C2Seg study, all read from the data cards.
+"""The project's words and constants: splits and domains, modalities, classes and palette, band sets, dataset keys, scoring conventions, seeds and paths — all read from the data cards.
 
 Docs: https://c2seg-nb.github.io/c2seg_nb/core.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #6346853d
 from __future__ import annotations
-import os, random
+import os, random, warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,9 +14,38 @@ import numpy as np
 import yaml
 
 # %% auto #0
-__all__ = ['DATASETS', 'MODALITIES', 'CLASS_NAMES', 'CLASS_COLORS', 'N_CLASSES', 'IGNORE_INDEX', 'PALETTE', 'cards_dir',
-           'data_root', 'read_front_matter', 'card_meta', 'label_cmap', 'hsi_wavelengths', 'BandSet', 'dataset_bands',
-           'set_seed']
+__all__ = ['SPLITS', 'DOMAINS', 'DOMAIN_OF', 'SPLIT_OF', 'MODALITIES', 'CONVENTIONS', 'DEFAULT_CONVENTION', 'METRIC_KEYS',
+           'DATASETS', 'RELEASE_KEYS', 'DATASET_KEYS', 'CLASS_NAMES', 'CLASS_COLORS', 'N_CLASSES', 'IGNORE_INDEX',
+           'PALETTE', 'as_modalities', 'cards_dir', 'data_root', 'read_front_matter', 'split_dataset_key', 'card_meta',
+           'label_cmap', 'hsi_wavelengths', 'BandSet', 'dataset_bands', 'set_seed']
+
+# %% ../nbs/00_core.ipynb #7c1e0a01
+warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated', category=FutureWarning)
+
+# %% ../nbs/00_core.ipynb #7c1e0a02
+SPLITS = ('train', 'test')
+DOMAINS = ('source', 'target')
+DOMAIN_OF = dict(zip(SPLITS, DOMAINS))        # split -> domain
+SPLIT_OF = dict(zip(DOMAINS, SPLITS))         # domain -> split
+
+# %% ../nbs/00_core.ipynb #7c1e0a04
+MODALITIES = ('hsi', 'msi', 'sar')
+
+# %% ../nbs/00_core.ipynb #7c1e0a06
+def as_modalities(modalities, # modality names: a tuple or list, or one comma-separated string such as 'sar,msi'
+                 ) -> tuple:
+    "The modalities in canonical order (`MODALITIES`); unknown, repeated or no names raise."
+    names = [m.strip() for m in modalities.split(',')] if isinstance(modalities, str) else list(modalities)
+    bad = [m for m in names if m not in MODALITIES]
+    if bad: raise ValueError(f"unknown modalities {bad}; choose from {MODALITIES}")
+    if len(set(names)) != len(names): raise ValueError(f"modalities {names} name one twice")
+    if not names: raise ValueError(f"choose at least one of {MODALITIES}")
+    return tuple(m for m in MODALITIES if m in names)
+
+# %% ../nbs/00_core.ipynb #7c1e0a10
+CONVENTIONS = ('rse', 'mmseg', '14class')
+DEFAULT_CONVENTION = 'rse'
+METRIC_KEYS = ('miou', 'mf1', 'oa', 'kappa')
 
 # %% ../nbs/00_core.ipynb #4fda8aea
 def cards_dir() -> Path:
@@ -25,6 +54,7 @@ def cards_dir() -> Path:
     import c2seg_nb
     return Path(c2seg_nb.__file__).parent/'data_cards'
 
+# %% ../nbs/00_core.ipynb #7c1e0a12
 def data_root() -> Path|None:
     "Root of the real C2Seg data (`$C2SEG_ROOT`), or `None` where it is not on this machine."
     env = os.environ.get('C2SEG_ROOT')
@@ -45,19 +75,30 @@ def read_front_matter(path:Path|str, # a Markdown file starting with a `---` YAM
     if not isinstance(meta, dict): raise ValueError(f"{path}: front matter must be a YAML mapping.")
     return meta, text[end+5:]
 
+# %% ../nbs/00_core.ipynb #76100e42
+DATASETS = {'ab': 'C2Seg-AB', 'bw': 'C2Seg-BW', 'synth': 'SynthC2Seg'}
+
+def split_dataset_key(key:str, # 'ab', 'bw', 'synth:mini', ... or a card name
+                     ) -> tuple[str, str|None]:
+    "`(card key, preset)` of a dataset key: `'synth:ab'` → `('synth', 'ab')`, `'bw'` → `('bw', None)`."
+    card, _, preset = str(key).partition(':')
+    return card, preset or None
+
+# %% ../nbs/00_core.ipynb #7c1e0a16
 @lru_cache(maxsize=None)
-def card_meta(name:str, # card name, e.g. 'C2Seg-AB', or a dataset key ('ab', 'bw', 'synth')
+def card_meta(name:str, # a dataset key ('ab', 'bw', 'synth:mini', ...) or a card name ('C2Seg-AB')
              ) -> dict:
     "The front matter of a data card (cached)."
+    name = split_dataset_key(name)[0]
     name = DATASETS.get(name, name)
     path = cards_dir()/f'{name}.md'
     if not path.exists():
         raise FileNotFoundError(f"No data card {path}; known cards: {sorted(p.stem for p in cards_dir().glob('*.md'))}.")
     return read_front_matter(path)[0]
 
-# %% ../nbs/00_core.ipynb #76100e42
-DATASETS = {'ab': 'C2Seg-AB', 'bw': 'C2Seg-BW', 'synth': 'SynthC2Seg'}
-MODALITIES = ('hsi', 'msi', 'sar')
+# %% ../nbs/00_core.ipynb #7c1e0a18
+RELEASE_KEYS = tuple(k for k in DATASETS if 'presets' not in card_meta(k))          # the real releases
+DATASET_KEYS = RELEASE_KEYS + tuple(f'{k}:{p}' for k in DATASETS if 'presets' in card_meta(k) for p in card_meta(k)['presets'])
 
 # %% ../nbs/00_core.ipynb #1ed1f1f0
 def _classes(card='C2Seg-AB'): return card_meta(card)['classes']
@@ -111,16 +152,17 @@ class BandSet:
         return int(np.abs(np.asarray(self.wavelengths_nm) - nm).argmin())
 
 # %% ../nbs/00_core.ipynb #256341e1
-def dataset_bands(dataset:str, # 'ab', 'bw', 'synth' or a card name
-                  preset:str|None=None, # for 'synth': 'mini', 'ab' or 'bw'
+def dataset_bands(dataset:str, # a dataset key: 'ab', 'bw', 'synth:mini', 'synth:ab', 'synth:bw'
+                  preset:str|None=None, # the synthetic preset, if `dataset` is just 'synth'
                  ) -> dict[str, BandSet]:
     "The `BandSet` of each modality of `dataset`, from its data card."
-    meta = card_meta(dataset)
+    card, preset = split_dataset_key(dataset)[0], split_dataset_key(dataset)[1] or preset
+    meta = card_meta(card)
     mods = meta['modalities']
     hsi, n_hsi, gaps, sar_names = mods['hsi'], mods['hsi'].get('n_bands'), (), mods['sar']['band_names']
     if 'presets' in meta:
         if preset not in meta['presets']:
-            raise ValueError(f"{meta['name']} needs a preset, one of {list(meta['presets'])}; got {preset!r}.")
+            raise ValueError(f"{meta['name']} needs a preset, one of {list(meta['presets'])} (e.g. dataset '{card}:{next(iter(meta['presets']))}'); got {preset!r}.")
         p = meta['presets'][preset]
         n_hsi, gaps = p['hsi_bands'], tuple(map(tuple, p.get('hsi_water_gaps_nm', ())))
         sar_names = p.get('sar_band_names', sar_names)

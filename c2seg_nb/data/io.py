@@ -14,12 +14,13 @@ import h5py, rasterio, scipy.io
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 from rasterio.windows import Window
 from scipy import ndimage
-from ..core import MODALITIES, N_CLASSES, PALETTE
+from ..core import MODALITIES, N_CLASSES, PALETTE, SPLITS, as_modalities
 
 # %% auto #0
-__all__ = ['MAT_KEYS', 'C2SegDataError', 'atomic_path', 'write_geotiff', 'palette_colormap', 'read_tiff', 'tiff_info', 'as_label',
-           'fill_nonfinite', 'Scene', 'GeoTiffScene', 'MatV5Scene', 'is_hdf5', 'MatV73Scene', 'open_scene',
-           'write_mat_v5', 'write_mat_v73', 'write_random_tiles', 'TileSet']
+__all__ = ['MAT_KEYS', 'TILE_RE', 'PREDICTION_RE', 'C2SegDataError', 'atomic_path', 'write_geotiff', 'palette_colormap',
+           'read_tiff', 'tiff_info', 'as_label', 'fill_nonfinite', 'Scene', 'GeoTiffScene', 'MatV5Scene', 'is_hdf5',
+           'MatV73Scene', 'open_scene', 'write_mat_v5', 'write_mat_v73', 'tile_filename', 'tile_path',
+           'write_random_tiles', 'TileSet']
 
 # %% ../../nbs/03_data.io.ipynb #b68bf4e5
 # The .mat scenes carry no georeference, so neither do tiles cut from them: that is expected, not worth a warning per file.
@@ -76,6 +77,7 @@ def write_geotiff(path:Path|str, # output `.tif`/`.tiff`
             if palette: dst.write_colormap(1, palette_colormap())
     return Path(path)
 
+# %% ../../nbs/03_data.io.ipynb #23e96438
 def palette_colormap() -> dict:
     "The class palette as a GeoTIFF colour map `{label: (r, g, b, 255)}`."
     return {i: tuple(int(v) for v in PALETTE[i]) + (255,) for i in range(N_CLASSES)}
@@ -93,6 +95,7 @@ def read_tiff(path:Path|str, # a GeoTIFF
         raise C2SegDataError(path, f"cannot be read as a GeoTIFF ({e}).",
                              "The file is truncated or damaged: extract or download it again.") from e
 
+# %% ../../nbs/03_data.io.ipynb #bb56c07b
 def tiff_info(path:Path|str) -> dict:
     "Header of a GeoTIFF without reading pixels: `count`, `height`, `width`, `dtype`, `crs`, `transform`, band descriptions."
     path = Path(path)
@@ -256,6 +259,7 @@ def is_hdf5(path) -> bool:
     try: return h5py.is_hdf5(str(path))
     except OSError: return False
 
+# %% ../../nbs/03_data.io.ipynb #96176061
 class MatV73Scene(Scene):
     "A full scene in a MATLAB v7.3 (HDF5) file, read lazily by window."
     def __init__(self, path:Path|str, # e.g. beijing.mat
@@ -335,6 +339,7 @@ def write_mat_v5(path:Path|str, # output .mat
         scipy.io.savemat(tmp, arrays, do_compression=False, format='5')
     return Path(path)
 
+# %% ../../nbs/03_data.io.ipynb #f1fcbb78
 def write_mat_v73(path:Path|str, # output .mat
                   arrays:dict, # MATLAB name -> array in MATLAB order (`H×W×C`, or `H×W`)
                   chunks:bool=True, # chunked + gzip, as MATLAB's default `-v7.3` save
@@ -352,12 +357,35 @@ def write_mat_v73(path:Path|str, # output .mat
             fh.write(header.ljust(116, b' ') + b'\x00'*8 + b'\x00\x02' + b'IM' + b'\x00'*(512 - 128))
     return Path(path)
 
+# %% ../../nbs/03_data.io.ipynb #a9b955f6
+TILE_RE = re.compile(r'^(\d+)\.tiff?$', re.IGNORECASE)                          # N.tiff (N.tif accepted)
+PREDICTION_RE = re.compile(r'^(\d+)(?:_prediction)?\.tiff?$', re.IGNORECASE)   # N_prediction.tif (N.tif accepted)
+
+# %% ../../nbs/03_data.io.ipynb #a9c9e2b0
+def tile_filename(tile_id:int, # the tile's number N
+                  prediction:bool=False, # the name of its prediction instead
+                 ) -> str:
+    "`N.tiff`, as the release names a tile, or `N_prediction.tif`, as the challenge names a prediction."
+    return f'{tile_id}_prediction.tif' if prediction else f'{tile_id}.tiff'
+
+# %% ../../nbs/03_data.io.ipynb #d8b12966
+def tile_path(root:Path|str, # the dataset folder
+              split:str, # 'train' or 'test'
+              modality:str, # 'hsi', 'msi', 'sar' or 'label'
+              tile_id:int, # the tile's number N
+              nested_hsi:bool=False, # HSI in `hsi/hsi/`, as the BW training release
+             ) -> Path:
+    "Where the release keeps tile `N` of `modality`: `<root>/<split>/<modality>/N.tiff`."
+    if split not in SPLITS: raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
+    folder = Path(root)/split/modality
+    return (folder/modality if nested_hsi and modality == 'hsi' else folder)/tile_filename(tile_id)
+
 # %% ../../nbs/03_data.io.ipynb #d2f8a0f1
 _VALUE_RANGE = {'hsi': (0., 1e4), 'msi': (0., 1e4), 'sar': (-25., -5.)}    # reflectance × 10⁴ and dB, as the release
 
 def write_random_tiles(split_dir:Path|str, # e.g. `root/'train'`
                        n:int, # number of tiles
-                       size:int, # tile size, pixels
+                       tile_size:int, # pixels
                        bands:dict, # {modality: band count}
                        nested_hsi:bool=False, # HSI in `hsi/hsi/`, as the BW training release
                        label:bool=True, # also write `label/N.tiff`
@@ -366,25 +394,23 @@ def write_random_tiles(split_dir:Path|str, # e.g. `root/'train'`
     "Write `n` random float32 tiles in the challenge layout (values in each modality's range); return them."
     rng, tiles = np.random.default_rng(seed), []
     for i in range(n):
-        t = {m: rng.uniform(*_VALUE_RANGE.get(m, (0., 1.)), (c, size, size)).astype(np.float32) for m, c in bands.items()}
-        if label: t['label'] = rng.integers(0, N_CLASSES, (size, size)).astype(np.uint8)
-        for m, a in t.items(): write_geotiff((Path(split_dir)/m/m if m == 'hsi' and nested_hsi else Path(split_dir)/m)/f'{i}.tiff', a)
+        t = {m: rng.uniform(*_VALUE_RANGE.get(m, (0., 1.)), (c, tile_size, tile_size)).astype(np.float32) for m, c in bands.items()}
+        if label: t['label'] = rng.integers(0, N_CLASSES, (tile_size, tile_size)).astype(np.uint8)
+        for m, a in t.items(): write_geotiff(tile_path(Path(split_dir).parent, Path(split_dir).name, m, i, nested_hsi), a)
         tiles.append(t)
     return tiles
 
 # %% ../../nbs/03_data.io.ipynb #9ca8f67f
-_TILE_RE = re.compile(r'^(\d+)\.tiff?$', re.IGNORECASE)
-
 def _modality_folder(split_dir:Path, modality:str) -> Path|None:
     "The folder holding `modality`'s tiles, following BW's nested `hsi/hsi/`."
     folder = split_dir/modality
     if not folder.is_dir(): return None
     nested = folder/modality
-    if nested.is_dir() and not any(_TILE_RE.match(p.name) for p in folder.iterdir()): return nested
+    if nested.is_dir() and not any(TILE_RE.match(p.name) for p in folder.iterdir()): return nested
     return folder
 
 def _tile_ids(folder:Path) -> dict[int, Path]:
-    return {int(m.group(1)): p for p in folder.iterdir() if (m := _TILE_RE.match(p.name))}
+    return {int(m.group(1)): p for p in folder.iterdir() if (m := TILE_RE.match(p.name))}
 
 class TileSet:
     "The challenge tiles of one split: `<root>/<split>/{hsi,msi,sar,label}/N.tiff`."
@@ -393,7 +419,7 @@ class TileSet:
                  modalities:tuple=MODALITIES, # the image modalities to use
                  bands:dict|None=None, # expected band count per modality (e.g. from a data card); None: taken from the first tile
                 ):
-        self.root, self.split, self.modalities = Path(root), split, tuple(modalities)
+        self.root, self.split, self.modalities = Path(root), split, as_modalities(modalities)
         self.split_dir = self.root/split
         if not self.split_dir.is_dir():
             raise C2SegDataError(self.split_dir, "split folder not found.",
@@ -412,7 +438,7 @@ class TileSet:
             if m == ref: continue
             missing, extra = sorted(set(self.files[ref]) - set(ids)), sorted(set(ids) - set(self.files[ref]))
             if missing:
-                raise C2SegDataError(self.folders[m]/f'{missing[0]}.tiff', f"missing: {ref} has tile {missing[0]} but {m} does not "
+                raise C2SegDataError(self.folders[m]/tile_filename(missing[0]), f"missing: {ref} has tile {missing[0]} but {m} does not "
                                      f"({len(missing)} tiles missing in {self.folders[m]}).", "Extract the archive again.")
             if extra:
                 raise C2SegDataError(self.files[m][extra[0]], f"has no {ref} counterpart ({len(extra)} such tiles in {self.folders[m]}).",

@@ -12,33 +12,34 @@ import numpy as np
 from typing import Annotated
 from fastcore.script import call_parse
 from rasterio.windows import Window, transform as window_transform
-from ..core import MODALITIES, card_meta, dataset_bands
-from .io import C2SegDataError, Scene, TileSet, atomic_path, fill_nonfinite, open_scene, write_geotiff
+from ..core import DOMAIN_OF, RELEASE_KEYS, MODALITIES, SPLITS, card_meta, dataset_bands
+from .io import C2SegDataError, Scene, TileSet, atomic_path, fill_nonfinite, open_scene, tile_path, write_geotiff
 
 # %% auto #0
 __all__ = ['window_offsets', 'tile_grid', 'stitch', 'scene_to_tiles', 'import_scene', 'import_cli']
 
 # %% ../../nbs/04_data.tiles.ipynb #764c794c
 def window_offsets(length:int, # scene extent along the axis, pixels
-                   size:int, # window size, pixels
+                   window:int, # window side, pixels
                    overlap:float, # fraction of the window shared with the next one
                   ) -> list[int]:
     "Window start offsets along one axis, as `slidingwindow` computes them."
-    size = min(size, length)
-    step = size - int(np.floor(size * overlap))
-    last = length - size
+    window = min(window, length)
+    step = window - int(np.floor(window * overlap))
+    last = length - window
     offsets = list(range(0, last + 1, step))
     if not offsets or offsets[-1] != last: offsets.append(last)
     return offsets
 
+# %% ../../nbs/04_data.tiles.ipynb #e804e0cf
 def tile_grid(height:int, # scene rows
               width:int, # scene columns
-              size:int, # tile size, pixels
+              tile_size:int, # pixels
               overlap:float, # 0.5 for training tiles, 0.0 for test tiles
              ) -> list[Window]:
     "The release's windows over a `height × width` scene, in tile-number order (x outer, y inner)."
-    xs, ys = window_offsets(width, size, overlap), window_offsets(height, size, overlap)
-    w, h = min(size, width), min(size, height)
+    xs, ys = window_offsets(width, tile_size, overlap), window_offsets(height, tile_size, overlap)
+    w, h = min(tile_size, width), min(tile_size, height)
     return [Window(x, y, w, h) for x in xs for y in ys]
 
 # %% ../../nbs/04_data.tiles.ipynb #362262aa
@@ -84,7 +85,7 @@ def _read_filled(scene:Scene, modality:str, win:Window) -> tuple[np.ndarray, int
 def scene_to_tiles(scene:Scene, # any opened scene
                    out_dir:Path|str, # dataset folder; tiles go to `<out_dir>/<split>/<modality>/N.tiff`
                    split:str, # 'train' or 'test'
-                   size:int, # tile size, pixels
+                   tile_size:int, # pixels
                    overlap:float, # 0.5 for training tiles, 0.0 for test tiles
                    nested_hsi:bool=False, # write HSI into `<split>/hsi/hsi/` as the BW training release does
                    with_label:bool=True, # write label tiles when the scene has labels
@@ -95,17 +96,17 @@ def scene_to_tiles(scene:Scene, # any opened scene
     "Cut `scene` into challenge tiles; return a report (counts, grid, non-finite pixels per modality)."
     if nan_policy not in ('fill', 'keep'): raise ValueError(f"nan_policy must be 'fill' or 'keep', not {nan_policy!r}")
     out_dir = Path(out_dir)
-    split_dir = out_dir/split
-    folders = {m: split_dir/m/m if (m == 'hsi' and nested_hsi) else split_dir/m for m in MODALITIES}
     write_label = with_label and scene.has_label
-    if write_label: folders['label'] = split_dir/'label'
+    parts = MODALITIES + (('label',) if write_label else ())
+    path = lambda part, n: tile_path(out_dir, split, part, n, nested_hsi)
+    folders = {m: path(m, 0).parent for m in parts}
     existing = [f for f in folders.values() if f.is_dir() and any(f.glob('*.tif*'))]
     if existing and not overwrite:
         raise C2SegDataError(existing[0], "already holds tiles.", "Choose another output folder or pass overwrite=True (--overwrite).")
     for f in existing:                                       # overwrite: no stale tile of an earlier, larger grid survives
         for old in f.glob('*.tif*'): old.unlink()
     h, w = scene.shape
-    windows = tile_grid(h, w, size, overlap)
+    windows = tile_grid(h, w, tile_size, overlap)
     names = {m: n for m, n in getattr(scene, 'band_names', {}).items() if n and all(n)}   # carried to the tiles when the scene has them
     nonfinite = {m: 0 for m in MODALITIES}
     t0 = time.time()
@@ -119,10 +120,10 @@ def scene_to_tiles(scene:Scene, # any opened scene
             if nan_policy == 'fill': arr, bad = _read_filled(scene, m, win)
             else: arr = scene.read(m, win); bad = int((~np.isfinite(arr)).sum())
             nonfinite[m] += bad
-            write_geotiff(folders[m]/f'{n}.tiff', arr.astype(scene.dtypes[m], copy=False), band_names=names.get(m), **geo)
-        if write_label: write_geotiff(folders['label']/f'{n}.tiff', scene.read_label(win), palette=True, **geo)
-    return dict(split=split, n_tiles=len(windows), tile_size=size, overlap=overlap, scene_hw=[h, w],
-                grid_xy=[len(window_offsets(w, size, overlap)), len(window_offsets(h, size, overlap))],
+            write_geotiff(path(m, n), arr.astype(scene.dtypes[m], copy=False), band_names=names.get(m), **geo)
+        if write_label: write_geotiff(path('label', n), scene.read_label(win), palette=True, **geo)
+    return dict(split=split, n_tiles=len(windows), tile_size=tile_size, overlap=overlap, scene_hw=[h, w],
+                grid_xy=[len(window_offsets(w, tile_size, overlap)), len(window_offsets(h, tile_size, overlap))],
                 bands=dict(scene.bands), labels=write_label, nan_policy=nan_policy,
                 nonfinite_tile_pixels=nonfinite, seconds=round(time.time() - t0, 2))
 
@@ -138,7 +139,7 @@ def import_scene(mat:Path|str, # the scene: .mat (v5 or v7.3) or a GeoTIFF scene
                 ) -> dict:
     "Convert a full C2Seg scene to challenge tiles; write and return the report."
     meta = card_meta(dataset)
-    if split not in ('train', 'test'): raise ValueError(f"split must be 'train' or 'test', not {split!r}")
+    if split not in SPLITS: raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
     n_hsi = len(dataset_bands(dataset)['hsi'])
     keep_first = meta['modalities']['hsi'].get('extra_bands') == 'keep_first'   # Berlin's HSI array holds extra bands
     scene = open_scene(mat, label_path=label_mat, hsi_bands=n_hsi if keep_first else None)
@@ -148,17 +149,18 @@ def import_scene(mat:Path|str, # the scene: .mat (v5 or v7.3) or a GeoTIFF scene
     nested = split == 'train' and tiles['train'].get('hsi_folder', 'train/hsi').endswith('hsi/hsi')
     rep = scene_to_tiles(scene, out_dir, split, tiles['size'], tiles[split]['overlap'], nested_hsi=nested,
                          nan_policy=nan_policy, overwrite=overwrite, progress=progress)
-    city = 'source' if split == 'train' else 'target'
-    rep.update(source=str(mat), dataset=meta['name'], release_count=tiles[split]['count'],
-               matches_release=(rep['scene_hw'] == meta['cities'][city]['scene_hw'] and rep['n_tiles'] == tiles[split]['count']))
+    domain = DOMAIN_OF[split]
+    rep.update(source=str(mat), dataset=dataset, card=meta['name'], release_count=tiles[split]['count'],
+               matches_release=(rep['scene_hw'] == meta['cities'][domain]['scene_hw'] and rep['n_tiles'] == tiles[split]['count']))
     with atomic_path(Path(out_dir)/split/'import_report.json') as tmp: tmp.write_text(json.dumps(rep, indent=2))
     return rep
 
+# %% ../../nbs/04_data.tiles.ipynb #f9ef3553
 @call_parse
 def import_cli(mat:str, # scene: a .mat file (v5 or v7.3) or a GeoTIFF scene folder
                out_dir:str, # output dataset folder; tiles go to OUT_DIR/<split>/{hsi,msi,sar,label}/N.tiff
-               dataset:Annotated[str, {'choices': ['ab', 'bw']}]='ab', # dataset whose tile grid and layout to use
-               split:Annotated[str, {'choices': ['train', 'test']}]='train', # train: 50 % overlap; test: none
+               dataset:Annotated[str, {'choices': RELEASE_KEYS}]='ab', # dataset whose tile grid and layout to use
+               split:Annotated[str, {'choices': SPLITS}]='train', # train: 50 % overlap; test: none
                label_mat:str=None, # separate label .mat (v7.3 releases); default <stem>_label.mat beside MAT
                nan_policy:Annotated[str, {'choices': ['fill', 'keep']}]='fill', # NaN/inf pixels: 4-neighbour mean, or keep
                overwrite:bool=False, # replace existing tiles
