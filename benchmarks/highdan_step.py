@@ -44,14 +44,14 @@ def batches(torch, n):
 
 def run_ours(steps: int, free: bool) -> dict:
     import torch
+    from c2seg_nb.models.highdan import HighDAN, generator_parameters      # before fastai: c2seg_nb.core silences its jit warning
     from fastai.callback.core import Callback
     from fastai.data.core import DataLoaders
     from fastai.data.load import DataLoader
     from fastai.learner import Learner
-    from c2seg_nb.models.highdan import HighDAN, generator_parameters
-    from c2seg_nb.train.adversarial import DomainAdversarial, generator_splitter
-    from c2seg_nb.train.highdan import HighDANLoss
-    from c2seg_nb.train.learner import method_spec
+    from c2seg_nb.callback.adversarial import DomainAdversarial, generator_splitter
+    from c2seg_nb.methods.highdan import HighDANLoss
+    from c2seg_nb.methods.registry import method_spec
     torch.manual_seed(0)
     data = batches(torch, steps + 1)
     items = [tuple(x[i] for x in xs) + (y[i],) for xs, y, _ in data for i in range(BS)]

@@ -13,8 +13,8 @@ import argparse, shutil, tempfile, time
 from pathlib import Path
 import numpy as np
 import torch
+from c2seg_nb.core import MODALITIES          # before fastai: it silences fastai's torch.jit.script warning
 from fastai.data.load import DataLoader
-from c2seg_nb.core import MODALITIES
 from c2seg_nb.data.io import TileSet, read_tiff
 from c2seg_nb.data.loaders import c2seg_dataloaders, BatchTransform
 from c2seg_nb.data.synth import write_synth

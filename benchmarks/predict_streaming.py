@@ -11,7 +11,7 @@ over it with 256 px windows:
   probability accumulator, windows predicted and blended into it.
 
 Goals: peak RSS of the streamed prediction < 1.5 GB; batched windows >= 3x faster than one at a time. The second
-table times `predict_scene` with batch_size 1 (one window per forward pass) against batch_size 8 and 16 on a
+table times `predict_scene` with bs 1 (one window per forward pass) against bs 8 and 16 on a
 1024×1024 crop, same windows, in one process after a warm-up.
 
 Usage: python benchmarks/predict_streaming.py [--dir /tmp/c2seg_bench_predict] [--size 4096] [--overlap 0.25] [--keep]
@@ -58,10 +58,10 @@ model = Net().eval()
 CHILD = {
     'import only': (MODEL + "import c2seg_nb.infer", ""),
     'predict_scene -> GeoTIFF': (MODEL + "from c2seg_nb.infer import predict_scene", """
-out = predict_scene(model, SCENE, None, window=WINDOW, overlap=OVERLAP, batch_size=8, out_path=Path(OUT)/'pred.tif')
+out = predict_scene(model, SCENE, None, window=WINDOW, overlap=OVERLAP, bs=8, out_path=Path(OUT)/'pred.tif')
 """),
     'predict_scene -> array': (MODEL + "from c2seg_nb.infer import predict_scene", """
-labels = predict_scene(model, SCENE, None, window=WINDOW, overlap=OVERLAP, batch_size=8)
+labels = predict_scene(model, SCENE, None, window=WINDOW, overlap=OVERLAP, bs=8)
 assert labels.shape == (SIZE, SIZE) and labels.dtype.name == 'uint8'
 """),
     'naive in memory': (MODEL + """
@@ -90,9 +90,9 @@ from c2seg_nb.infer import predict_scene""", """
 scene = open_scene(CROP)
 res, ref = {}, None
 for win in (WINDOW, 64):
-    predict_scene(model, scene, None, window=win, overlap=OVERLAP, batch_size=8)        # warm-up
+    predict_scene(model, scene, None, window=win, overlap=OVERLAP, bs=8)        # warm-up
     for bs in (1, 8, 16):
-        t0 = time.perf_counter(); lab = predict_scene(model, scene, None, window=win, overlap=OVERLAP, batch_size=bs)
+        t0 = time.perf_counter(); lab = predict_scene(model, scene, None, window=win, overlap=OVERLAP, bs=bs)
         res[f'{win}/{bs}'] = time.perf_counter() - t0
         if bs == 1: ref = lab
         assert (lab == ref).all()                                      # the same windows, the same labels

@@ -6,25 +6,22 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/evaluate.html.md"""
 
 # %% ../nbs/22_evaluate.ipynb #1ef72b27
 from __future__ import annotations
-import json as jsonlib, math, re, sys
+import json as jsonlib, math, sys
 from pathlib import Path
 from typing import Annotated
 import numpy as np
 import torch
 from fastcore.script import call_parse
 from rasterio.windows import Window
-from .core import CLASS_NAMES, N_CLASSES
-from .data.io import C2SegDataError, as_label, read_tiff, tiff_info
-from .metrics import CONVENTIONS, challenge_average, confusion_matrix, score_table, scores_from_cm
+from .core import CLASS_NAMES, CONVENTIONS, DEFAULT_CONVENTION, METRIC_KEYS, N_CLASSES
+from .data.io import C2SegDataError, PREDICTION_RE, TILE_RE, as_label, read_tiff, tiff_info
+from .metrics import challenge_average, confusion_matrix, score_table, scores_from_cm
 
 # %% auto #0
 __all__ = ['label_tiles', 'prediction_tiles', 'evaluate', 'scores_json', 'summary_table', 'format_results', 'evaluate_cli']
 
 # %% ../nbs/22_evaluate.ipynb #bff694b8
-_LABEL_RE = re.compile(r'^(\d+)\.tiff?$', re.IGNORECASE)
-_PRED_RE = re.compile(r'^(\d+)(?:_prediction)?\.tiff?$', re.IGNORECASE)
-
-def _numbered(folder:Path, pattern:re.Pattern, what:str) -> dict[int, Path]:
+def _numbered(folder:Path, pattern, what:str) -> dict[int, Path]:
     "`{tile id: file}` of the files in `folder` matching `pattern`; two files for one tile are an error."
     files = {}
     for p in sorted(folder.iterdir()):
@@ -40,16 +37,17 @@ def label_tiles(path:Path|str, # a split folder holding `label/`, the `label/` f
     path = Path(path)
     if not path.is_dir(): raise C2SegDataError(path, "is not a folder of label tiles.", "Give the split folder (e.g. C2Seg_AB/test) or its label/ folder.")
     folder = path/'label' if (path/'label').is_dir() else path
-    files = _numbered(folder, _LABEL_RE, 'label')
+    files = _numbered(folder, TILE_RE, 'label')
     if not files: raise C2SegDataError(path, "holds no label tiles (N.tiff, or label/N.tiff).",
                                        "The challenge's test tiles ship without labels: cut them from the scene with c2seg-import.")
     return files
 
+# %% ../nbs/22_evaluate.ipynb #55b830b9
 def prediction_tiles(path:Path|str, # a folder of `N_prediction.tif` (or `N.tif`, `N.tiff`)
                     ) -> dict[int, Path]:
     "The tile predictions `{tile id: path}` in `path`."
     path = Path(path)
-    files = _numbered(path, _PRED_RE, 'prediction')
+    files = _numbered(path, PREDICTION_RE, 'prediction')
     if not files: raise C2SegDataError(path, "holds no tile predictions (N_prediction.tif, N.tif or N.tiff).", "Write them with predict_tiles.")
     return files
 
@@ -92,7 +90,7 @@ def _cm_scene(pred_file:Path, label_file:Path, block_rows:int) -> torch.Tensor:
 # %% ../nbs/22_evaluate.ipynb #03bcd0ac
 def evaluate(pred:Path|str, # a folder of tile predictions, or a scene prediction GeoTIFF
              labels:Path|str, # label tiles (split folder, `label/` folder) or a scene's labels (GeoTIFF, or a scene folder with `label.tif`)
-             convention:str='rse', # 'rse', 'mmseg' or '14class' (see `c2seg_nb.metrics`)
+             convention:str=DEFAULT_CONVENTION, # one of `CONVENTIONS` (see `c2seg_nb.metrics`)
              block_rows:int=1024, # rows per block when streaming scene files
             ) -> dict:
     "Score `pred` against `labels` with one confusion matrix: `scores_from_cm`'s dict plus `kind`, `pred`, `labels`, `n_tiles`."
@@ -122,13 +120,14 @@ def _num(v):
 def scores_json(s:dict) -> dict:
     "A JSON-ready copy of a score: the numbers, per-class lists with class names, the confusion matrix as nested lists."
     out = {k: s[k] for k in ('kind', 'pred', 'labels', 'n_tiles', 'convention', 'n_pixels') if k in s}
-    out.update({k: _num(s[k]) for k in ('oa', 'kappa', 'miou', 'mf1')})
+    out.update({k: _num(s[k]) for k in METRIC_KEYS})
     out['class_ids'] = [int(c) for c in s['classes']]
     out['class_names'] = [CLASS_NAMES[c] for c in out['class_ids']]
     out['iou'], out['f1'] = [_num(v) for v in s['iou']], [_num(v) for v in s['f1']]
     out['cm'] = np.asarray(s['cm']).astype(int).tolist()
     return out
 
+# %% ../nbs/22_evaluate.ipynb #41b4f573
 def summary_table(scores:dict, # {dataset name: score}
                   digits:int=2, # decimals, in percent
                   average:bool|None=None, # add the challenge average row; None: when there are two or more datasets
@@ -150,11 +149,12 @@ def format_results(results:list[dict], # scores from `evaluate`
     parts.append(summary_table({s['pred']: s for s in results}))
     return '\n\n'.join(parts)
 
+# %% ../nbs/22_evaluate.ipynb #2ed26533
 @call_parse
 def evaluate_cli(pred:str, # predictions: a folder of N_prediction.tif tiles, or a scene GeoTIFF
                  labels:str, # labels: a split folder holding label/, a label/ folder, a label GeoTIFF or a GeoTIFF scene folder
                  *more:str, # further PRED LABELS pairs (e.g. BW after AB): their challenge average is reported too
-                 convention:Annotated[str, {'choices': list(CONVENTIONS)}]='rse', # scoring convention
+                 convention:Annotated[str, {'choices': CONVENTIONS}]=DEFAULT_CONVENTION, # scoring convention
                  json:bool=False, # print JSON instead of Markdown
                 ):
     "Score segmentation predictions (tiles or scenes) against labels: OA, Kappa, per-class IoU/F1, mIoU, mF1."

@@ -14,8 +14,8 @@ import numpy as np
 import rasterio
 import torch
 from rasterio.windows import Window
-from .core import CLASS_NAMES, MODALITIES, N_CLASSES, PALETTE
-from .data.io import C2SegDataError, Scene, TileSet, as_label, atomic_path, open_scene, palette_colormap, tiff_info, write_geotiff
+from .core import CLASS_NAMES, DEFAULT_CONVENTION, MODALITIES, N_CLASSES, PALETTE, as_modalities
+from .data.io import C2SegDataError, Scene, TileSet, as_label, atomic_path, open_scene, palette_colormap, tiff_info, tile_filename, write_geotiff
 from .data.tiles import window_offsets
 from .metrics import predict_labels
 
@@ -74,12 +74,6 @@ def predict_probs(model, # `model(*xs) -> logits (B, 14, h, w)`
     return total / len(views)
 
 # %% ../nbs/21_infer.ipynb #5172d147
-def _as_modalities(modalities) -> tuple:
-    mods = (modalities,) if isinstance(modalities, str) else tuple(modalities)
-    if not mods or any(m not in MODALITIES for m in mods) or list(mods) != sorted(mods, key=MODALITIES.index):
-        raise ValueError(f"modalities must be a non-empty subset of {MODALITIES} in that order (the model's arguments); got {mods}")
-    return mods
-
 def _model_device(model, device) -> torch.device:
     if device is not None:
         model.to(device)
@@ -94,6 +88,12 @@ def _to_batch(arrays:dict, modalities:tuple, normalizer, domain:str, device) -> 
         x = torch.from_numpy(np.stack(arrays[m])).to(device, non_blocking=True)
         xs.append(normalizer(x, m, domain) if normalizer is not None else torch.nan_to_num(x.float(), 0., 0., 0.))
     return xs
+
+def _progress(it, total:int, show:bool):
+    "`it` with a fastprogress bar when `show`."
+    if not show: return it
+    from fastprogress.fastprogress import progress_bar
+    return progress_bar(it, total=total, leave=False)
 
 @contextmanager
 def _eval_mode(model):
@@ -147,18 +147,65 @@ def _prefetch(items, read):
             yield item, futures[i].result()
             futures[i] = None                                            # let the batch go once used
 
+# %% ../nbs/21_infer.ipynb #20ed79e3
+class _StripBlender:
+    "Blended class probabilities of the `wh` scene rows from `top` down, across the scene's width."
+    def __init__(self, width:int, weights:torch.Tensor):
+        wh = weights.shape[0]
+        self.acc = torch.zeros(N_CLASSES, wh, width, device=weights.device)
+        self.wsum = torch.zeros(wh, width, device=weights.device)
+        self.weights, self.top = weights, 0
+    def add(self, probs:torch.Tensor, cols:list):
+        "Add a batch of windows (`B × 14 × wh × ww`) whose left edges are at `cols`."
+        ww = self.weights.shape[1]
+        for p, x in zip(probs, cols):
+            self.acc[:, :, x:x + ww].addcmul_(p, self.weights)
+            self.wsum[:, x:x + ww] += self.weights
+    def release(self, n:int) -> tuple[int, torch.Tensor]:
+        "Rows `[top, top + n)` receive no more windows: `(top, their probabilities)`; the strip moves down `n` rows."
+        top, p, wh = self.top, self.acc[:, :n] / self.wsum[:n], self.wsum.shape[0]
+        self.acc[:, :wh - n] = self.acc[:, n:].clone(); self.acc[:, wh - n:] = 0
+        self.wsum[:wh - n] = self.wsum[n:].clone(); self.wsum[wh - n:] = 0
+        self.top += n
+        return top, p
+
+# %% ../nbs/21_infer.ipynb #9b472d2b
+class _SceneOutputs:
+    "Where finished rows go: a label array, or labels (and probabilities) written to GeoTIFFs strip by strip."
+    def __init__(self, stack:ExitStack, shape:tuple, geo:dict, convention:str, out_path=None, probs_path=None, return_probs=False):
+        H, W = shape
+        self.convention, self.out_path = convention, out_path
+        self.labels = None if out_path is not None else np.zeros((H, W), np.uint8)
+        self.probs = np.zeros((N_CLASSES, H, W), np.float32) if return_probs else None
+        self.write_labels = stack.enter_context(_geotiff_rows(Path(out_path), H, W, 1, 'uint8', palette=True, **geo)) if out_path is not None else None
+        self.write_probs = stack.enter_context(_geotiff_rows(Path(probs_path), H, W, N_CLASSES, 'float32', band_names=CLASS_NAMES, **geo)) if probs_path is not None else None
+    def put(self, top:int, p:torch.Tensor):
+        "Label rows `[top, top + n)` from their probabilities `p` (`14 × n × W`) and hand them on."
+        lab = predict_labels(p[None], self.convention)[0].to(torch.uint8).cpu().numpy()
+        if self.labels is not None: self.labels[top:top + len(lab)] = lab
+        else: self.write_labels(top, lab)
+        if self.write_probs is not None or self.probs is not None:
+            pn = p.cpu().numpy()
+            if self.write_probs is not None: self.write_probs(top, pn)
+            if self.probs is not None: self.probs[:, top:top + len(lab)] = pn
+    def result(self):
+        "What `predict_scene` returns."
+        result = self.labels if self.out_path is None else Path(self.out_path)
+        return (result, self.probs) if self.probs is not None else result
+
+# %% ../nbs/21_infer.ipynb #d2d08c49
 def predict_scene(model, # `model(*xs) -> logits (B, 14, h, w)`
                   scene, # a `Scene`, or a path `open_scene` accepts
                   normalizer, # a `Normalizer` (`normalizer(x, modality, domain)`), or None for raw inputs
-                  modalities=MODALITIES, # the model's inputs, in order: a subset of ('hsi', 'msi', 'sar')
+                  modalities=MODALITIES, # the model's inputs (`as_modalities`)
                   domain:str='target', # the normaliser's domain for this scene
                   window:int|None=None, # window size, pixels; None: `model.tile_size`, else 256
                   overlap:float=0.5, # fraction of a window shared with its neighbour, in [0, 1)
-                  batch_size:int=8, # windows per forward pass
+                  bs:int=8, # windows per forward pass
                   tta=False, # False, True/'d4' (8 views) or 'flips' (4 views)
                   device=None, # None: the model's device
                   progress:bool=False, # show a progress bar over strips
-                  convention:str='rse', # labels by `predict_labels`: under 'rse'/'mmseg' background is never predicted
+                  convention:str=DEFAULT_CONVENTION, # labels by `predict_labels`: under 'rse'/'mmseg' background is never predicted
                   edge_weight:float=0.05, # blending weight of a window's border relative to its centre (1: plain average)
                   out_path:Path|str|None=None, # write the labels to this GeoTIFF strip by strip instead of returning an array
                   probs_path:Path|str|None=None, # also write the blended probabilities (14 float32 bands) to this GeoTIFF
@@ -167,9 +214,9 @@ def predict_scene(model, # `model(*xs) -> logits (B, 14, h, w)`
     "Labels `uint8 H×W` of a whole scene by blended sliding windows, streamed strip by strip (or the `out_path` written)."
     opened_here = not isinstance(scene, Scene)
     scene = open_scene(scene) if opened_here else scene
-    mods, (H, W) = _as_modalities(modalities), scene.shape
+    mods, (H, W) = as_modalities(modalities), scene.shape
     if not 0 <= overlap < 1: raise ValueError(f"overlap must be in [0, 1), not {overlap}")
-    if batch_size < 1: raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    if bs < 1: raise ValueError(f"bs must be at least 1, not {bs}")
     views = _tta_views(tta)
     size = int(window or getattr(model, 'tile_size', None) or DEFAULT_WINDOW)
     wh, ww = min(size, H), min(size, W)
@@ -177,79 +224,43 @@ def predict_scene(model, # `model(*xs) -> logits (B, 14, h, w)`
     for p in (out_path, probs_path):
         if p is not None: check_output_location(p, scene.path)
     device = _model_device(model, device)
-    weights = blend_weights(wh, ww, edge_weight).to(device)
-    acc = torch.zeros(N_CLASSES, wh, W, device=device)                  # blended probabilities of rows [top, top + wh)
-    wsum = torch.zeros(wh, W, device=device)
-    top = 0
-    geo = dict(crs=scene.crs, transform=scene.transform)
-    labels = None if out_path is not None else np.zeros((H, W), np.uint8)
-    probs_all = np.zeros((N_CLASSES, H, W), np.float32) if return_probs else None
-
+    strips = _StripBlender(W, blend_weights(wh, ww, edge_weight).to(device))
+    batches = [(y, xs[b:b + bs]) for y in ys for b in range(0, len(xs), bs)]
+    read = lambda yb: {m: [scene.read(m, Window(x, yb[0], ww, wh)) for x in yb[1]] for m in mods}
     with ExitStack() as stack:
-        write_labels = stack.enter_context(_geotiff_rows(Path(out_path), H, W, 1, 'uint8', palette=True, **geo)) if out_path is not None else None
-        write_probs = stack.enter_context(_geotiff_rows(Path(probs_path), H, W, N_CLASSES, 'float32', band_names=CLASS_NAMES, **geo)) if probs_path is not None else None
-
-        def emit(n:int):
-            "Rows [top, top + n) receive no more windows: label them and hand them to the outputs."
-            p = acc[:, :n] / wsum[:n]
-            lab = predict_labels(p[None], convention)[0].to(torch.uint8).cpu().numpy()
-            if labels is not None: labels[top:top + n] = lab
-            else: write_labels(top, lab)
-            if write_probs is not None or probs_all is not None:
-                pn = p.cpu().numpy()
-                if write_probs is not None: write_probs(top, pn)
-                if probs_all is not None: probs_all[:, top:top + n] = pn
-
-        batches = [(y, xs[b:b + batch_size]) for y in ys for b in range(0, len(xs), batch_size)]
-        read = lambda yb: {m: [scene.read(m, Window(x, yb[0], ww, wh)) for x in yb[1]] for m in mods}
-        it = _prefetch(batches, read)
-        if progress:
-            from fastprogress.fastprogress import progress_bar
-            it = progress_bar(it, total=len(batches), leave=False)
+        out = _SceneOutputs(stack, (H, W), dict(crs=scene.crs, transform=scene.transform), convention, out_path, probs_path, return_probs)
         with _eval_mode(model):
-            for (y, cols), arrays in it:
-                if y > top:                                              # a new strip: rows above it are final
-                    n = y - top
-                    emit(n)
-                    acc[:, :wh - n] = acc[:, n:].clone(); acc[:, wh - n:] = 0
-                    wsum[:wh - n] = wsum[n:].clone(); wsum[wh - n:] = 0
-                    top = y
-                probs = predict_probs(model, _to_batch(arrays, mods, normalizer, domain, device), views)
-                for p, x in zip(probs, cols):
-                    acc[:, :, x:x + ww].addcmul_(p, weights)
-                    wsum[:, x:x + ww] += weights
-            emit(H - top)
+            for (y, cols), arrays in _progress(_prefetch(batches, read), len(batches), progress):
+                if y > strips.top: out.put(*strips.release(y - strips.top))       # a new strip: the rows above it are final
+                strips.add(predict_probs(model, _to_batch(arrays, mods, normalizer, domain, device), views), cols)
+            out.put(*strips.release(H - strips.top))
     if opened_here and hasattr(scene, 'close'): scene.close()          # HDF5 scenes hold their files open
-    result = labels if out_path is None else Path(out_path)
-    return (result, probs_all) if return_probs else result
+    return out.result()
 
 # %% ../nbs/21_infer.ipynb #e788dc22
 def predict_tiles(model, # `model(*xs) -> logits (B, 14, h, w)`
                   tileset:TileSet, # the tiles to predict (e.g. `TileSet(root, 'test')`)
                   normalizer, # a `Normalizer`, or None for raw inputs
-                  modalities, # the model's inputs, in order: a subset of ('hsi', 'msi', 'sar')
+                  modalities, # the model's inputs (`as_modalities`)
                   out_dir:Path|str, # where `N_prediction.tif` go; never inside the dataset folder
                   domain:str='target', # the normaliser's domain for these tiles
-                  batch_size:int=8, # tiles per forward pass
+                  bs:int=8, # tiles per forward pass
                   tta=False, # False, True/'d4' (8 views) or 'flips' (4 views)
                   device=None, # None: the model's device
-                  convention:str='rse', # labels by `predict_labels`
+                  convention:str=DEFAULT_CONVENTION, # labels by `predict_labels`
                   progress:bool=False, # show a progress bar
                  ) -> list[Path]:
     "Predict every tile of `tileset` and write the challenge's `out_dir/N_prediction.tif` files; return their paths."
-    mods = _as_modalities(modalities)
+    mods = as_modalities(modalities)
     missing = [m for m in mods if m not in tileset.modalities]
     if missing: raise C2SegDataError(tileset.split_dir, f"the TileSet was opened without {missing}, which the model needs.",
                                      f"Open it with TileSet(root, split, modalities={mods}).")
     out_dir = check_output_location(out_dir, tileset.root)
     views, device = _tta_views(tta), _model_device(model, device)
     ref = 'msi' if 'msi' in tileset.modalities else tileset.modalities[0]   # georeference source: all modalities share the grid
-    batches = [tileset.ids[b:b + batch_size] for b in range(0, len(tileset.ids), batch_size)]
+    batches = [tileset.ids[b:b + bs] for b in range(0, len(tileset.ids), bs)]
     read = lambda ids: [tileset.read(i, with_label=False) for i in ids]
-    it = _prefetch(batches, read)
-    if progress:
-        from fastprogress.fastprogress import progress_bar
-        it = progress_bar(it, total=len(batches), leave=False)
+    it = _progress(_prefetch(batches, read), len(batches), progress)
     written = []
     with _eval_mode(model):
         for ids, tiles in it:
@@ -257,7 +268,7 @@ def predict_tiles(model, # `model(*xs) -> logits (B, 14, h, w)`
             labels = predict_labels(predict_probs(model, xs, views), convention).to(torch.uint8).cpu().numpy()
             for i, lab in zip(ids, labels):
                 info = tiff_info(tileset.path(ref, i))
-                written.append(write_geotiff(out_dir/f'{i}_prediction.tif', lab, crs=info['crs'], transform=info['transform'], palette=True))
+                written.append(write_geotiff(out_dir/tile_filename(i, prediction=True), lab, crs=info['crs'], transform=info['transform'], palette=True))
     return written
 
 # %% ../nbs/21_infer.ipynb #7dce2ed6

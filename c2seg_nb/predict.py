@@ -6,57 +6,60 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/predict.html.md"""
 
 # %% ../nbs/23_predict.ipynb #05336a2b
 from __future__ import annotations
-import json, time
+import sys, time
 from pathlib import Path
 from typing import Annotated
 from fastcore.script import call_parse
-from .data.io import C2SegDataError, TileSet, open_scene
+from .core import DOMAIN_OF, SPLITS
+from .data.io import C2SegDataError, open_scene
+from .data.layout import as_dataset
 from .infer import predict_scene, predict_tiles
-from .train.learner import load_run
+from .train.runs import load_run
 
 # %% auto #0
 __all__ = ['predict_run', 'predict_cli']
 
 # %% ../nbs/23_predict.ipynb #3503c6a7
 def predict_run(run_dir:Path|str, # a run folder written by `fit_run` / `c2seg-train`
-                data:Path|str, # dataset folder (tiles under <split>/)
+                data, # a dataset folder (path or `DatasetFolder`)
                 out_dir:Path|str, # predictions go here (never inside `data`)
                 split:str='test', # the tiles to predict; 'test' is the target city
-                scene:Path|str|None=None, # a scene to predict whole; default `data/scenes/target` for split 'test' if present
+                scene:Path|str|None=None, # a scene to predict whole; default: the dataset's scene of the split's domain, if it has one
                 tta:bool=False, # average the 8 flips/rotations
-                batch_size:int=8, # windows or tiles per forward pass
+                bs:int=8, # windows or tiles per forward pass
                 device:str='cpu', # where to run the model
                ) -> dict:
     "Predict a split's tiles (and its scene, if known) with a trained run; return what was written."
-    model, norm, cfg = load_run(run_dir, device)
-    modalities, domain = tuple(cfg['modalities']), 'target' if split == 'test' else 'source'
-    data, out_dir = Path(data), Path(out_dir)
+    model, normalizer, cfg = load_run(run_dir, device)
+    modalities, domain = tuple(cfg['modalities']), DOMAIN_OF[split]
+    data, out_dir = as_dataset(data), Path(out_dir)
     t0 = time.time()
     written = dict(run=str(run_dir), split=split, tiles=[], scene=None)
-    ts = TileSet(data, split, modalities)
-    written['tiles'] = [str(p) for p in predict_tiles(model, ts, norm, modalities, out_dir/'tiles', domain=domain,
-                                                        batch_size=batch_size, tta=tta, device=device)]
-    if scene is None and split == 'test' and (data/'scenes'/'target'/'msi.tif').exists(): scene = data/'scenes'/'target'
+    ts = data.tiles(split, modalities)
+    written['tiles'] = [str(p) for p in predict_tiles(model, ts, normalizer, modalities, out_dir/'tiles', domain=domain,
+                                                        bs=bs, tta=tta, device=device)]
+    scene = scene if scene is not None else data.scene_dir(domain)
     if scene is not None:
         sc = open_scene(scene)
         window = ts.verify()['tile_size'][0]
-        predict_scene(model, sc, norm, modalities, domain=domain, window=window, batch_size=batch_size, tta=tta,
+        predict_scene(model, sc, normalizer, modalities, domain=domain, window=window, bs=bs, tta=tta,
                       device=device, out_path=out_dir/'scene_prediction.tif')
         written['scene'] = str(out_dir/'scene_prediction.tif')
     written['seconds'] = round(time.time() - t0, 2)
     return written
 
+# %% ../nbs/23_predict.ipynb #b0772047
 @call_parse
 def predict_cli(run_dir:str, # a run folder written by c2seg-train
                 data:str, # dataset folder (tiles under <split>/)
                 out_dir:str, # where predictions go (tiles/N_prediction.tif, scene_prediction.tif)
-                split:Annotated[str, {'choices': ['test', 'train']}]='test', # which tiles: test = the target city
-                scene:str=None, # a scene to predict whole (.mat or GeoTIFF scene folder); default DATA/scenes/target if present
+                split:Annotated[str, {'choices': SPLITS}]='test', # which tiles: test = the target city
+                scene:str=None, # a scene to predict whole (.mat or GeoTIFF scene folder); default: the dataset's own scene (DATA/scenes/<domain>), if any
                 tta:bool=False, # average the 8 flips/rotations
                 bs:int=8, # windows or tiles per forward pass
                 device:str='cpu', # 'cpu', 'cuda', ...
                ):
     "Predict a dataset's tiles (the challenge submission format) and, where known, its whole scene with a trained run."
     try: w = predict_run(run_dir, data, out_dir, split, scene, tta, bs, device)
-    except C2SegDataError as e: raise SystemExit(f"c2seg-predict: {e}")
+    except (ValueError, FileNotFoundError) as e: sys.exit(f"c2seg-predict: {e}")
     print(f"{len(w['tiles'])} tile predictions in {Path(out_dir)/'tiles'}" + (f"; scene prediction {w['scene']}" if w['scene'] else '') + f" ({w['seconds']} s)")

@@ -1,4 +1,4 @@
-"""`c2seg-study`, the main job: generate (or read) a cross-city benchmark, train every registered method on the source city, predict the target city, score it, and write the result tables and figures.
+"""`c2seg-study`, the main job: generate (or read) a cross-city benchmark, train every registered method on the source city through the one training recipe, predict the target city, score it, and write the result tables and figures.
 
 Docs: https://c2seg-nb.github.io/c2seg_nb/study.html.md"""
 
@@ -6,146 +6,195 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/study.html.md"""
 
 # %% ../nbs/25_study.ipynb #2a961fea
 from __future__ import annotations
-import csv, json, time
+import csv, json, sys, time
 from pathlib import Path
 from typing import Annotated
 import numpy as np
+from .core import CLASS_NAMES, IGNORE_INDEX, METRIC_KEYS
 import matplotlib
 import matplotlib.pyplot as plt
 from fastcore.script import call_parse
-from .core import CLASS_NAMES, IGNORE_INDEX, dataset_bands, set_seed
-from .data.io import TileSet, open_scene, read_tiff
-from .data.loaders import c2seg_dataloaders
+from .data.io import C2SegDataError, read_tiff
+from .data.layout import DatasetFolder, as_dataset
 from .data.synth import write_synth
 from .evaluate import evaluate
+from .methods.registry import load_methods
 from .predict import predict_run
-from .train.learner import c2seg_learner, environment, fit_run, load_methods, method_spec, protocol_settings, write_json
+from .train.recipe import plan
+from .train.runs import environment, write_json
 from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predictions
 
 # %% auto #0
-__all__ = ['PROFILES', 'run_study', 'study_cli']
+__all__ = ['PROFILES', 'study_run', 'summarize_runs', 'results_markdown', 'write_tables', 'write_figures', 'run_study',
+           'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
-_CPU_LR = {'highdan': dict(lr=1e-3)}
-PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU_LR),
-            'full': dict(preset='ab', seeds=(0, 1, 2), epochs=None, size='small', methods=None, overrides=_CPU_LR)}
+_CPU_HIGHDAN = {'highdan': dict(lr=1e-3, epochs=40)}
+PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU_HIGHDAN),
+            'full': dict(preset='ab', seeds=(0, 1, 2), epochs=None, size='small', methods=None, overrides=_CPU_HIGHDAN)}
 
-def _score_target(pred_dir:Path, data:Path, written:dict) -> dict|None:
+# %% ../nbs/25_study.ipynb #7a9e0c02
+def _score_target(pred_dir:Path, data:DatasetFolder, written:dict) -> dict|None:
     "Target scores: the stitched scene if it was predicted and has labels, else the labelled target tiles; None without labels."
-    if written['scene'] and open_scene(data/'scenes'/'target').has_label: return evaluate(written['scene'], data/'scenes'/'target')
-    if not TileSet(data, 'test', ('msi',)).has_label: return None
-    return evaluate(pred_dir/'tiles', data/'test')
+    scene = data.scene('target')
+    if written['scene'] and scene is not None and scene.has_label: return evaluate(written['scene'], scene.path)
+    if not data.tiles('test', ('msi',)).has_label: return None
+    return evaluate(pred_dir/'tiles', data.root/'test')
 
+def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/seed<seed>`, its predictions to `predictions/...`
+              data:DatasetFolder, # the dataset
+              method:str, # a registered method
+              seed:int, # the seed
+              size:str='small', # the model size
+              overrides:dict|None=None, # the recipe's overrides (epochs, lr, ...)
+              device:str|None=None, # 'cpu', 'cuda', ...
+              quiet:bool=False, # no progress bar or epoch table
+             ) -> dict:
+    "Train one method with one seed under `clean`, predict and score the target city; a record of the run."
+    name = f"{method}/seed{seed}"
+    if not quiet: print(f"\n== {name}: training on the source city")
+    learn, final = plan(data, method, size, 'clean', seed, device=device, **(overrides or {})).fit(out/'runs'/name, quiet=quiet)
+    written = predict_run(out/'runs'/name, data, out/'predictions'/name, device=str(learn.dls.device))
+    return dict(method=method, seed=seed, source_valid_miou=final['best_miou'], best_epoch=final['best_epoch'],
+                target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
+                lr=learn.lr, epochs=final['epochs'])
+
+# %% ../nbs/25_study.ipynb #0d6a5a9a
 def _mean_std(values) -> tuple[float, float]:
     v = np.asarray([x for x in values if x is not None], float)
     return (float(v.mean()), float(v.std())) if len(v) else (float('nan'), float('nan'))
 
+def summarize_runs(runs:list[dict], # records of `study_run`
+                  ) -> list[dict]:
+    "One row per method: seeds, parameters (M), learning rate, epochs, and (mean, std) over seeds of every score."
+    rows = []
+    for m in dict.fromkeys(r['method'] for r in runs):
+        rs = [r for r in runs if r['method'] == m]
+        row = dict(method=m, seeds=len(rs), params_M=round(rs[0]['n_params']/1e6, 2), lr=rs[0]['lr'], epochs=rs[0]['epochs'],
+                   source_valid_miou=_mean_std(r['source_valid_miou'] for r in rs))
+        for k in METRIC_KEYS: row[k] = _mean_std(r['target'][k] if r['target'] else None for r in rs)
+        scored = [r['target']['iou'] for r in rs if r['target']]
+        row['iou'] = np.mean(scored, 0) if scored else None
+        rows.append(row)
+    return rows
+
+# %% ../nbs/25_study.ipynb #7a9e0c05
+_TABLE_METRICS = (('oa', 'OA'), ('kappa', 'Kappa'), ('miou', 'mIoU'), ('mf1', 'mF1'))   # the column order of the papers' tables
+
+def results_markdown(rows:list[dict], # `summarize_runs`
+                     profile:str, # the profile's name
+                     data:DatasetFolder, # the dataset
+                    ) -> str:
+    "The result table in Markdown (percent; ± over seeds where there are several), with its protocol note."
+    several = any(r['seeds'] > 1 for r in rows)
+    pct = lambda ms: 'n/a' if np.isnan(ms[0]) else f"{100*ms[0]:.2f}" + (f" ± {100*ms[1]:.2f}" if several else '')
+    head = ['method', 'params (M)', 'seeds', 'source-valid mIoU'] + [f'target {n}' for _, n in _TABLE_METRICS]
+    md = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
+    md += ['| ' + ' | '.join([r['method'], str(r['params_M']), str(r['seeds']), pct(r['source_valid_miou'])] + [pct(r[k]) for k, _ in _TABLE_METRICS]) + ' |' for r in rows]
+    note = (f"\n\nProtocol `clean` (model selection on the source validation split), profile `{profile}`, data `{data.root}`; "
+            f"target scores in % under the `rse` convention (background ignored, 13-class means), mean ± std over seeds. "
+            f"Learning rate and epochs: " + ', '.join(f"{r['method']} {r['lr']:g} × {r['epochs']}" for r in rows) + ".\n")
+    return '\n'.join(md) + note
+
+# %% ../nbs/25_study.ipynb #7a9e0c07
+def write_tables(out:Path, # the study's folder
+                 rows:list[dict], # `summarize_runs`
+                 markdown:str, # `results_markdown`
+                ):
+    "table.md and table.csv; per_class.csv and per_class.md where target scores exist."
+    (out/'table.md').write_text(markdown)
+    with open(out/'table.csv', 'w', newline='') as f:
+        w = csv.writer(f); w.writerow(['method', 'params_M', 'seeds', 'source_valid_miou', 'source_valid_miou_std'] + [x for k, _ in _TABLE_METRICS for x in (f'target_{k}', f'target_{k}_std')])
+        for r in rows: w.writerow([r['method'], r['params_M'], r['seeds'], *r['source_valid_miou']] + [x for k, _ in _TABLE_METRICS for x in r[k]])
+    scored = [r for r in rows if r['iou'] is not None]
+    if not scored: return
+    classes = [c for c in range(len(CLASS_NAMES)) if c != IGNORE_INDEX]
+    with open(out/'per_class.csv', 'w', newline='') as f:
+        w = csv.writer(f); w.writerow(['class'] + [r['method'] for r in scored])
+        for i, c in enumerate(classes): w.writerow([CLASS_NAMES[c]] + [f"{100*r['iou'][i]:.2f}" for r in scored])
+    pc = ['| class | ' + ' | '.join(r['method'] for r in scored) + ' |', '|---|' + '---|'*len(scored)]
+    pc += [f"| {CLASS_NAMES[c]} | " + ' | '.join(f"{100*r['iou'][i]:.1f}" for r in scored) + ' |' for i, c in enumerate(classes)]
+    (out/'per_class.md').write_text('Target IoU per class (%), mean over seeds.\n\n' + '\n'.join(pc) + '\n')
+
+# %% ../nbs/25_study.ipynb #7a9e0c10
+def write_figures(out:Path, # the study's folder; figures go to `figures/`
+                  data:DatasetFolder, # the dataset
+                  runs:list[dict], # records of `study_run`
+                 ) -> list[Path]:
+    "Per-class IoU bars, the best method's confusion matrix, prediction panels on part of the target scene; the files written."
+    figs, written = out/'figures', []
+    figs.mkdir(parents=True, exist_ok=True)
+    first = {r['method']: r for r in runs if r['target'] and r['seed'] == min(x['seed'] for x in runs)}
+    if not first: return written
+    def save(fig, name):
+        fig.savefig(figs/name, dpi=90); plt.close(fig); written.append(figs/name)
+    save(plot_class_scores({m: r['target'] for m, r in first.items()}, title='target IoU per class (first seed)'), 'class_iou.png')
+    best = max(first.values(), key=lambda r: r['target']['miou'])
+    save(plot_confusion(best['target']['cm'], title=f"{best['method']} on the target city"), f"confusion_{best['method']}.png")
+    scene = data.scene('target')
+    if scene is not None:
+        from rasterio.windows import Window
+        h, w = scene.shape; s = min(h, w, 256)
+        win = Window(0, (h - s)//2, s, s)
+        preds = {m: read_tiff(out/'predictions'/m/f"seed{r['seed']}"/'scene_prediction.tif', win)[0] for m, r in first.items()}
+        image = nir_false_colour(scene.read('msi', win), data.band_sets(('msi',))['msi'])
+        save(plot_predictions(image, preds, scene.read_label(win) if scene.has_label else None, image_title='target, NIR false colour'), 'predictions.png')
+    return written
+
+# %% ../nbs/25_study.ipynb #7a9e0c12
+def _synth_data(out:Path, preset:str) -> DatasetFolder:
+    "The profile's SynthC2Seg in `out/data/`, generated unless it is already there."
+    data = out/'data'/f"synth_{preset}"
+    meta = data/'synth.json'
+    if not (meta.exists() and json.loads(meta.read_text())['preset'] == preset):
+        print(f"generating SynthC2Seg ({preset} preset) in {data} ...")
+        write_synth(data, preset, seed=0, overwrite=True)
+    return DatasetFolder(data)
+
 def run_study(out_dir:Path|str='results', # where runs, predictions, tables and figures go
-              data:Path|str|None=None, # a dataset folder (real C2Seg tiles or a SynthC2Seg folder); None: generate SynthC2Seg
+              data=None, # a dataset folder (path or `DatasetFolder`: real C2Seg tiles or SynthC2Seg); None: generate SynthC2Seg
               profile:str='quick', # 'quick' or 'full'
               methods:tuple|None=None, # registered methods to run (default: the profile's; all registered for `full`)
               device:str|None=None, # 'cpu', 'cuda', ... (default: CUDA if available)
-              dataset:str|None=None, # 'ab'/'bw' for non-georeferenced real tiles (spatial validation split)
+              dataset:str|None=None, # the dataset key, where the folder does not record it (e.g. 'ab')
+              seeds:tuple|None=None, # seeds (default: the profile's)
+              epochs:int|None=None, # epochs for every method (default: the profile's)
+              quiet:bool=False, # no progress bars or epoch tables
              ) -> dict:
     "Train every method on the source city, predict and score the target city, write tables and figures."
+    if profile not in PROFILES: raise ValueError(f"profile must be one of {list(PROFILES)}, not {profile!r}")
     p, out = PROFILES[profile], Path(out_dir)
     t0 = time.time()
-    if data is None:
-        data = out/'data'/f"synth_{p['preset']}"
-        meta = data/'synth.json'
-        if not (meta.exists() and json.loads(meta.read_text())['preset'] == p['preset']):
-            print(f"generating SynthC2Seg ({p['preset']} preset) in {data} ...")
-            write_synth(data, p['preset'], seed=0, overwrite=True)
-    data = Path(data)
+    data = _synth_data(out, p['preset']) if data is None else as_dataset(data, dataset)
+    data.band_sets(('msi',))                                   # fail now, not after training, if the bands cannot be named
     methods = tuple(methods or p.get('methods') or sorted(load_methods()))
-    runs = []
-    for method in methods:
-        spec, settings, overrides = method_spec(method), protocol_settings(method, 'clean'), p.get('overrides', {}).get(method, {})
-        for seed in p['seeds']:
-            name = f"{method}/seed{seed}"
-            print(f"\n== {name}: training on the source city")
-            set_seed(seed)
-            dls = c2seg_dataloaders(data, bs=settings['bs'], hsi=settings['hsi'], with_target=spec.adaptation, seed=seed, device=device, dataset=dataset)
-            learn = c2seg_learner(dls, method, p['size'], 'clean', out/'runs'/name, seed=seed, **overrides)
-            final = fit_run(learn, p['epochs'] or spec.epochs)
-            written = predict_run(out/'runs'/name, data, out/'predictions'/name, device=str(dls.device))
-            runs.append(dict(method=method, seed=seed, source_valid_miou=final['best_miou'], best_epoch=final['best_epoch'],
-                             target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
-                             lr=learn.lr, epochs=final['epochs']))
-    results = _write_results(out, data, runs, profile, time.time() - t0)
-    print(f"\nResult table: {out/'table.md'} (also table.csv, per_class.csv, figures/, study.json)")
-    return results
-
-# %% ../nbs/25_study.ipynb #0d6a5a9a
-_METRICS = (('oa', 'OA'), ('kappa', 'Kappa'), ('miou', 'mIoU'), ('mf1', 'mF1'))
-
-def _write_results(out:Path, data:Path, runs:list, profile:str, seconds:float) -> dict:
-    "table.md/.csv (mean ± std over seeds), per_class.csv/.md, figures, study.json."
-    methods = list(dict.fromkeys(r['method'] for r in runs))
-    rows = []
-    for m in methods:
-        rs = [r for r in runs if r['method'] == m]
-        row = dict(method=m, seeds=len(rs), params_M=round(rs[0]['n_params']/1e6, 2), source_valid_miou=_mean_std(r['source_valid_miou'] for r in rs))
-        for k, _ in _METRICS: row[k] = _mean_std(r['target'][k] if r['target'] else None for r in rs)
-        row['iou'] = np.mean([r['target']['iou'] for r in rs if r['target']], 0) if any(r['target'] for r in rs) else None
-        rows.append(row)
-    pct = lambda ms: 'n/a' if np.isnan(ms[0]) else f"{100*ms[0]:.2f}" + (f" ± {100*ms[1]:.2f}" if len(runs) > len(methods) else '')
-    head = ['method', 'params (M)', 'seeds', 'source-valid mIoU'] + [f'target {n}' for _, n in _METRICS]
-    md = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
-    md += ['| ' + ' | '.join([r['method'], str(r['params_M']), str(r['seeds']), pct(r['source_valid_miou'])] + [pct(r[k]) for k, _ in _METRICS]) + ' |' for r in rows]
-    note = (f"\n\nProtocol `clean` (model selection on the source validation split), profile `{profile}`, data `{data}`; "
-            f"target scores in % under the `rse` convention (background ignored, 13-class means), mean ± std over seeds. "
-            f"Learning rate and epochs: " + ', '.join(f"{m} {rs[0]['lr']:g} × {rs[0]['epochs']}" for m in methods
-                                                       for rs in [[r for r in runs if r['method'] == m]]) + ".\n")
-    (out/'table.md').write_text('\n'.join(md) + note)
-    with open(out/'table.csv', 'w', newline='') as f:
-        w = csv.writer(f); w.writerow(['method', 'params_M', 'seeds', 'source_valid_miou', 'source_valid_miou_std'] + [x for k, _ in _METRICS for x in (f'target_{k}', f'target_{k}_std')])
-        for r in rows: w.writerow([r['method'], r['params_M'], r['seeds'], *r['source_valid_miou']] + [x for k, _ in _METRICS for x in r[k]])
-    scored = [r for r in rows if r['iou'] is not None]
-    if scored:
-        classes = [c for c in range(len(CLASS_NAMES)) if c != IGNORE_INDEX]
-        with open(out/'per_class.csv', 'w', newline='') as f:
-            w = csv.writer(f); w.writerow(['class'] + [r['method'] for r in scored])
-            for i, c in enumerate(classes): w.writerow([CLASS_NAMES[c]] + [f"{100*r['iou'][i]:.2f}" for r in scored])
-        pc = ['| class | ' + ' | '.join(r['method'] for r in scored) + ' |', '|---|' + '---|'*len(scored)]
-        pc += [f"| {CLASS_NAMES[c]} | " + ' | '.join(f"{100*r['iou'][i]:.1f}" for r in scored) + ' |' for i, c in enumerate(classes)]
-        (out/'per_class.md').write_text('Target IoU per class (%), mean over seeds.\n\n' + '\n'.join(pc) + '\n')
-        _figures(out, data, runs, scored)
-    results = dict(profile=profile, data=str(data), seconds=round(seconds, 1), environment=environment(),
+    epochs = epochs or p['epochs']
+    runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(m, {}) | ({'epochs': epochs} if epochs else {}), device, quiet)
+            for m in methods for seed in (seeds or p['seeds'])]
+    rows = summarize_runs(runs)
+    markdown = results_markdown(rows, profile, data)
+    write_tables(out, rows, markdown)
+    write_figures(out, data, runs)
+    results = dict(profile=profile, data=str(data.root), dataset=data.dataset, seconds=round(time.time() - t0, 1), environment=environment(),
                    runs=[{**r, 'target': None if r['target'] is None else {k: (v.tolist() if hasattr(v, 'tolist') else v) for k, v in r['target'].items()}} for r in runs])
     write_json(out/'study.json', results)
-    print('\n' + '\n'.join(md))
+    if not quiet: print('\n' + markdown + f"\nResult table: {out/'table.md'} (also table.csv, per_class.csv, figures/, study.json)")
     return results
-
-def _figures(out:Path, data:Path, runs:list, scored:list):
-    "Per-class IoU bars, the confusion matrix of the best method, and prediction panels on part of the target scene."
-    figs = out/'figures'; figs.mkdir(parents=True, exist_ok=True)
-    first = {r['method']: r for r in runs if r['target'] and r['seed'] == min(x['seed'] for x in runs)}
-    fig = plot_class_scores({m: r['target'] for m, r in first.items()}, title='target IoU per class (first seed)')
-    fig.savefig(figs/'class_iou.png', dpi=90); plt.close(fig)
-    best = max(first.values(), key=lambda r: r['target']['miou'])
-    fig = plot_confusion(best['target']['cm'], title=f"{best['method']} on the target city")
-    fig.savefig(figs/f"confusion_{best['method']}.png", dpi=90); plt.close(fig)
-    scene_dir = data/'scenes'/'target'
-    if scene_dir.exists():
-        scene = open_scene(scene_dir)
-        h, w = scene.shape; s = min(h, w, 256)
-        from rasterio.windows import Window
-        win = Window(0, (h - s)//2, s, s)
-        preds = {m: read_tiff(out/'predictions'/m/f"seed{r['seed']}"/'scene_prediction.tif', win)[0] for m, r in first.items()}
-        msi_bands = dataset_bands('ab')['msi']                      # B, G, R, NIR on every card
-        fig = plot_predictions(nir_false_colour(scene.read('msi', win), msi_bands), preds, scene.read_label(win) if scene.has_label else None,
-                               image_title='target, NIR false colour')
-        fig.savefig(figs/'predictions.png', dpi=90); plt.close(fig)
 
 # %% ../nbs/25_study.ipynb #5556be50
 @call_parse
 def study_cli(data:str=None, # a dataset folder (real C2Seg tiles, e.g. C2Seg_AB/, or SynthC2Seg); default: generate SynthC2Seg
               out:str='results', # output folder: table.md/.csv, per_class.*, figures/, runs/, predictions/, study.json
-              profile:Annotated[str, {'choices': ['quick', 'full']}]='quick', # quick: 1 seed, 60 epochs; full: 3 seeds, default epochs
+              profile:Annotated[str, {'choices': list(PROFILES)}]='quick', # quick: 1 seed, 60 epochs; full: 3 seeds, every method
               methods:str=None, # comma-separated registered methods (default: the profile's; `full`: all)
-              dataset:str=None, # 'ab'/'bw' to place non-georeferenced real tiles (spatial validation split)
+              seeds:str=None, # comma-separated seeds (default: the profile's)
+              epochs:int=None, # epochs for every method (default: the profile's)
+              dataset:str=None, # the dataset key, where the folder does not record it (e.g. ab for the challenge archive)
               device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
+              quiet:bool=False, # no progress bars or epoch tables
              ):
     "The main job: train every registered method on the source city, predict and score the target city, write results."
-    run_study(out, data, profile, tuple(methods.split(',')) if methods else None, device, dataset)
+    try:
+        run_study(out, data, profile, tuple(methods.split(',')) if methods else None, device, dataset,
+                  tuple(int(s) for s in seeds.split(',')) if seeds else None, epochs, quiet)
+    except (ValueError, FileNotFoundError, LookupError, ImportError) as e: sys.exit(f"c2seg-study: {e}")

@@ -10,7 +10,7 @@ import hashlib, json, os, random
 from pathlib import Path
 import numpy as np
 import torch
-from ..core import DEFAULT_CONVENTION, MODALITIES, BandSet, as_modalities
+from ..core import MODALITIES, BandSet, as_modalities
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 from fastai.torch_core import default_device
@@ -20,7 +20,7 @@ from .norm import Normalizer, fit_normalizer, tiles_fingerprint
 
 # %% auto #0
 __all__ = ['spatial_split', 'TileCache', 'C2SegTiles', 'dihedral_augment', 'BatchTransform', 'TargetStream', 'C2SegDataLoaders',
-           'c2seg_dataloaders', 'show_batch', 'show_results']
+           'c2seg_dataloaders', 'show_batch']
 
 # %% ../../nbs/09_data.loaders.ipynb #d07a2ea7
 def spatial_split(offsets:dict, # `{tile id: (row, col)}`
@@ -252,15 +252,3 @@ def show_batch(dls:C2SegDataLoaders, # the DataLoaders
     return fig
 
 C2SegDataLoaders.show_batch = show_batch
-
-# %% ../../nbs/09_data.loaders.ipynb #6d8121bb
-def show_results(learn, # a Learner on `C2SegDataLoaders`
-                 max_n:int=3, # items to draw
-                 convention:str=DEFAULT_CONVENTION, # how labels are taken from logits
-                ):
-    "Validation items with their masks and the model's predictions."
-    from c2seg_nb.metrics import predict_labels
-    b = learn.dls.valid.one_batch()
-    learn.model.eval()
-    with torch.no_grad(): logits = learn.model(*b[:learn.dls.n_inp])
-    return show_batch(learn.dls, b, predict_labels(logits, convention), max_n)

@@ -1,4 +1,4 @@
-"""The method registry, `build_model` and `c2seg_learner`: model, loss, metrics, optimiser and schedule for any registered method, with run folders that record everything, checkpoint on the source-validation mIoU, and resume exactly.
+"""`c2seg_learner`: a fastai `Learner` for any registered method — model, loss, whole-split metrics, optimiser, the method's callbacks, the protocol's model selection and the run folder — and `fit_run`, which trains it with the method's schedule and resumes exactly.
 
 Docs: https://c2seg-nb.github.io/c2seg_nb/train.learner.html.md"""
 
@@ -6,130 +6,25 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/train.learner.html.md"""
 
 # %% ../../nbs/18_train.learner.ipynb #9f769ded
 from __future__ import annotations
-import csv, importlib.metadata, json, math, platform, random, time
-from dataclasses import dataclass, field
+import tempfile
 from pathlib import Path
-from typing import Annotated, Callable
+from typing import Callable
 import numpy as np
 import torch
-from fastai.callback.core import Callback, CancelEpochException, CancelFitException
+from ..core import DEFAULT_CONVENTION, METRIC_KEYS
+from fastai.callback.core import Callback, CancelEpochException
+from fastai.callback.progress import ProgressCallback   # fastai's progress bar, and `Learner.no_bar` that `quiet` uses
 from fastai.callback.schedule import ParamScheduler   # importing it also patches Learner.fit_one_cycle
 from fastai.data.load import DataLoader
 from fastai.learner import Learner
-from fastai.losses import CrossEntropyLossFlat
-from fastai.optimizer import Adam
 from fastai.torch_core import trainable_params
-from fastcore.script import call_parse
-from ..core import IGNORE_INDEX, MODALITIES, N_CLASSES, set_seed
-from ..data.io import atomic_path
-from ..data.loaders import BatchTransform, C2SegTiles, c2seg_dataloaders
-from ..data.norm import Normalizer, tiles_fingerprint
+from ..data.loaders import BatchTransform, C2SegTiles, show_batch
 from ..metrics import confusion_matrix, predict_labels, scores_from_cm, seg_metrics
-from ..models.baselines import baseline
+from ..methods.registry import build_model, method_spec
+from .runs import RUN_FILES, RunTracker, data_fingerprint, environment, load_callback_states, set_rng_state, write_json
 
 # %% auto #0
-__all__ = ['METHODS', 'PROTOCOL_KEYS', 'MethodSpec', 'register_method', 'method_entry_points', 'load_methods', 'method_spec',
-           'protocol_settings', 'build_model', 'environment', 'data_fingerprint', 'write_json', 'C2SegLearner',
-           'rng_state', 'set_rng_state', 'callback_states', 'load_callback_states', 'TargetValidation', 'RunTracker',
-           'poly_lr', 'load_weights', 'c2seg_learner', 'fit_run', 'load_run', 'parse_options', 'train_cli']
-
-# %% ../../nbs/18_train.learner.ipynb #3b735ef3
-@dataclass
-class MethodSpec:
-    "How to build and train one method."
-    name: str
-    build: Callable                       # (size, bands, n_classes, **options) -> nn.Module with forward(*modalities)
-    description: str = ''
-    reference: str = ''
-    lr: float = 1e-3                      # learning rate: the one-cycle peak, or the start of the poly decay
-    epochs: int = 20                      # default epochs (`quick` study profile may use fewer)
-    bs: int = 8                           # default batch size
-    build_kwargs: dict = field(default_factory=dict)   # default options, passed to `build`, `loss` and `callbacks`
-    loss: Callable|None = None            # (**options) -> loss function; default cross-entropy ignoring background
-    callbacks: Callable|None = None       # (dls, protocol, **options) -> list of extra callbacks
-    protocols: tuple = ('clean',)         # supported protocols
-    protocol_settings: dict = field(default_factory=dict)  # protocol -> overrides of bs, hsi, iters, epochs, select
-    adaptation: bool = False              # uses the unlabelled target stream
-    schedule: str = 'one_cycle'           # 'one_cycle' (fastai) or 'poly': lr·(1 − t)^0.9 over the run
-    opt_func: Callable = Adam             # fastai optimiser
-    splitter: Callable|None = None        # fastai splitter (e.g. to keep a discriminator out of the optimiser)
-
-METHODS: dict[str, MethodSpec] = {}
-
-def register_method(spec:MethodSpec) -> MethodSpec:
-    "Add (or replace) a method in the registry."
-    if spec.schedule not in ('one_cycle', 'poly'): raise ValueError(f"{spec.name}: schedule must be 'one_cycle' or 'poly'")
-    METHODS[spec.name] = spec
-    return spec
-
-def method_entry_points() -> dict:
-    "`{method name: module}` of the `c2seg_nb.methods` entry points (metadata only, nothing imported)."
-    return {ep.name: ep.value for ep in importlib.metadata.entry_points(group='c2seg_nb.methods')}
-
-def load_methods() -> dict[str, MethodSpec]:
-    "Import every module that registers a method through a `c2seg_nb.methods` entry point; returns `METHODS`."
-    import importlib
-    for name, module in method_entry_points().items():
-        if name in METHODS: continue
-        try: importlib.import_module(module)
-        except ImportError as e:
-            raise ImportError(f"method {name!r}: its module {module} (entry point group c2seg_nb.methods) cannot be imported: {e}") from e
-    return METHODS
-
-def method_spec(method:str) -> MethodSpec:
-    "The registered `MethodSpec` of `method` (loading entry-point methods if needed)."
-    if method not in METHODS: load_methods()
-    if method not in METHODS: raise ValueError(f"unknown method {method!r}; registered: {sorted(METHODS)}")
-    return METHODS[method]
-
-PROTOCOL_KEYS = ('bs', 'hsi', 'iters', 'epochs', 'select')
-
-def protocol_settings(method:str, # a registered method
-                      protocol:str='clean', # one of the method's protocols
-                     ) -> dict:
-    "Batch size, HSI scaling, iterations or epochs, and model selection ('source' or 'target') of a method under a protocol."
-    spec = method_spec(method)
-    if protocol not in spec.protocols: raise ValueError(f"{method} supports protocols {spec.protocols}, not {protocol!r}")
-    out = dict(bs=spec.bs, hsi='pca', iters=None, epochs=spec.epochs, select='source') | spec.protocol_settings.get(protocol, {})
-    if set(out) - set(PROTOCOL_KEYS): raise ValueError(f"{method}: unknown protocol settings {sorted(set(out) - set(PROTOCOL_KEYS))}")
-    return out
-
-for _name, _ref in (('unet', 'Ronneberger et al., MICCAI 2015'), ('segnet', 'Badrinarayanan et al., TPAMI 2017'),
-                    ('deeplabv3plus', 'Chen et al., ECCV 2018')):
-    register_method(MethodSpec(_name, lambda size, bands, n_classes, _n=_name, **kw: baseline(_n, size, bands, n_classes=n_classes, **kw),
-                               description=f'{_name} baseline of the challenge (JSTARS Table I), single modality (MSI) by default',
-                               reference=_ref, build_kwargs=dict(inputs=('msi',))))
-
-def build_model(method:str, # a registered method: `list(METHODS)`
-                size:str, # 'paper' or 'small'
-                bands:dict, # band count per modality of the batch, e.g. {'hsi': 10, 'msi': 4, 'sar': 2}
-                n_classes:int=N_CLASSES, # output classes (background included)
-                **kwargs, # overrides of the method's options (e.g. inputs=('msi', 'sar'))
-               ):
-    "The model of a registered method."
-    spec = method_spec(method)
-    return spec.build(size, bands, n_classes, **{**spec.build_kwargs, **kwargs})
-
-# %% ../../nbs/18_train.learner.ipynb #bccb93c9
-_PACKAGES = ('c2seg-nb', 'torch', 'torchvision', 'fastai', 'fastcore', 'timm', 'numpy', 'scipy', 'rasterio', 'h5py')
-
-def environment() -> dict:
-    "Python, platform and the versions of the packages a result depends on."
-    def version(p):
-        try: return importlib.metadata.version(p)
-        except importlib.metadata.PackageNotFoundError: return None
-    return dict(python=platform.python_version(), platform=platform.platform(), packages={p: version(p) for p in _PACKAGES})
-
-def data_fingerprint(dls) -> dict:
-    "Fingerprints of the tiles the DataLoaders read (training split and, if any, target split)."
-    out = {'train': tiles_fingerprint(dls.train_ds.cache.ts)}
-    if dls.target is not None: out['test'] = tiles_fingerprint(dls.target.ds.cache.ts)
-    return out
-
-def write_json(path:Path, obj) -> Path:
-    "Write `obj` as indented JSON, atomically."
-    with atomic_path(path) as tmp: tmp.write_text(json.dumps(obj, indent=2, default=str))
-    return Path(path)
+__all__ = ['C2SegLearner', 'TargetValidation', 'load_weights', 'c2seg_learner', 'poly_lr', 'fit_run', 'show_results']
 
 # %% ../../nbs/18_train.learner.ipynb #e87d6b36
 class C2SegLearner(Learner):
@@ -142,33 +37,11 @@ class C2SegLearner(Learner):
             self.epoch = epoch
             self._with_events(self._do_epoch, 'epoch', CancelEpochException)
 
-def rng_state(dls) -> dict:
-    "The state of every random generator training draws from."
-    state = dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state(), train_dl=dls.train.rng.getstate())
-    if torch.cuda.is_available(): state['cuda'] = torch.cuda.get_rng_state_all()
-    if getattr(dls, 'target', None) is not None: state['target'] = dls.target.state_dict()
-    return state
-
-def set_rng_state(dls, state:dict):
-    "Restore the generators saved by `rng_state`."
-    random.setstate(state['python']); np.random.set_state(state['numpy']); torch.set_rng_state(state['torch'])
-    dls.train.rng.setstate(state['train_dl'])
-    if 'cuda' in state and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state['cuda'])
-    if 'target' in state and getattr(dls, 'target', None) is not None: dls.target.load_state_dict(state['target'])
-
-def callback_states(learn) -> dict:
-    "`state_dict()` of every callback that has one (e.g. the discriminators of `DomainAdversarial`)."
-    return {type(cb).__name__: cb.state_dict() for cb in learn.cbs if callable(getattr(type(cb), 'state_dict', None))}
-
-def load_callback_states(learn, states:dict):
-    "Give each callback its state saved by `callback_states`."
-    for cb in learn.cbs:
-        if type(cb).__name__ in states: cb.load_state_dict(states[type(cb).__name__])
-
+# %% ../../nbs/18_train.learner.ipynb #7e2a0b02
 class TargetValidation(Callback):
     "After each epoch, score the labelled target tiles (`target_miou`, ...): model selection as in the released HighDAN code."
     order = 80                                         # before RunTracker reads the epoch's numbers
-    def __init__(self, convention:str='rse'): self.convention = convention
+    def __init__(self, convention:str=DEFAULT_CONVENTION): self.convention = convention
     def before_fit(self):
         tgt = getattr(self.dls, 'target', None)
         if tgt is None: raise ValueError("selecting checkpoints on the target city needs its tiles: build the DataLoaders with with_target=True")
@@ -185,46 +58,13 @@ class TargetValidation(Callback):
             for *xs, y in self.target_dl: cm = cm + confusion_matrix(predict_labels(model(*xs), self.convention), y)
         model.train(was_training)
         s = scores_from_cm(cm, self.convention)
-        self.learn.extra_scores = {f'target_{k}': float(s[k]) for k in ('miou', 'mf1', 'oa', 'kappa')}
-
-class RunTracker(Callback):
-    "Per epoch: history row, best weights by `monitor` (source validation), and a full checkpoint for resuming."
-    order = 90                                         # after the Recorder has the epoch's metrics
-    def __init__(self, run_dir:Path, monitor:str='miou'):
-        self.run_dir, self.monitor = Path(run_dir), monitor
-        self.best, self.best_epoch, self.smooth_loss_state = -np.inf, None, None
-    def before_fit(self):
-        if self.smooth_loss_state is not None:            # the 'train_loss' column is a moving average across epochs
-            sl = self.recorder.smooth_loss
-            sl.count, sl.val = self.smooth_loss_state['count'], self.smooth_loss_state['val']
-    def after_epoch(self):
-        names = list(self.recorder.metric_names[1:-1])   # epoch ... time: train_loss, valid_loss, metrics
-        values = [float(v) for v in self.recorder.log[1:len(names) + 1]]
-        row = dict(zip(names, values), epoch=self.epoch) | getattr(self.learn, 'extra_scores', {})
-        hist = self.run_dir/'history.csv'
-        new = not hist.exists()
-        with open(hist, 'a', newline='') as f:
-            w = csv.DictWriter(f, fieldnames=['epoch'] + [k for k in row if k != 'epoch'])
-            if new: w.writeheader()
-            w.writerow(row)
-        score = row[self.monitor]
-        if score > self.best:
-            self.best, self.best_epoch = score, self.epoch
-            with atomic_path(self.run_dir/'model.pth') as tmp: torch.save(self.learn.model.state_dict(), tmp)
-        self.last = row
-        ckpt = dict(epoch=self.epoch, n_epoch=self.n_epoch, model=self.learn.model.state_dict(), opt=self.learn.opt.state_dict(),
-                    rng=rng_state(self.dls), callbacks=callback_states(self.learn), best=self.best, best_epoch=self.best_epoch,
-                    smooth_loss=dict(count=self.recorder.smooth_loss.count, val=self.recorder.smooth_loss.val))
-        with atomic_path(self.run_dir/'checkpoint.pth') as tmp: torch.save(ckpt, tmp)
+        self.learn.extra_scores = {f'target_{k}': float(s[k]) for k in METRIC_KEYS}
 
 # %% ../../nbs/18_train.learner.ipynb #547cd6b1
-def poly_lr(lr:float, power:float=0.9) -> Callable:
-    "The poly schedule `lr·(1 − pos)^power` as a fastai `ParamScheduler` function of the training progress `pos`."
-    def _inner(pos): return lr * (1 - pos) ** power
-    return _inner
-
-def load_weights(model:torch.nn.Module, init:Path|str) -> torch.nn.Module:
-    "Start `model` from a run folder's `model.pth` (or a `.pth` state dict) — e.g. HighDAN on BW from the AB run."
+def load_weights(model:torch.nn.Module, # the model to start
+                 init:Path|str, # a run folder (its `model.pth`) or a `.pth` state dict
+                ) -> torch.nn.Module:
+    "Start `model` from a run's weights — e.g. HighDAN on BW from the AB run."
     path = Path(init)/'model.pth' if Path(init).is_dir() else Path(init)
     if not path.exists(): raise FileNotFoundError(f"{path}: no weights to start from; give a run folder with model.pth or a .pth file.")
     try: model.load_state_dict(torch.load(path, map_location='cpu'))
@@ -232,41 +72,49 @@ def load_weights(model:torch.nn.Module, init:Path|str) -> torch.nn.Module:
         raise ValueError(f"{path}: these weights do not fit the model (another method, size, option or band count?): {str(e)[:300]}") from None
     return model
 
+# %% ../../nbs/18_train.learner.ipynb #7e2a0b04
 def c2seg_learner(dls, # `c2seg_dataloaders(...)`
-                  method:str, # a registered method
+                  method:str, # a registered method (`method_names()`)
                   size:str='small', # 'paper' or 'small'
-                  protocol:str='clean', # 'clean': model selection on the source validation split only; see `protocol_settings`
+                  protocol:str='clean', # one of the method's protocols; decides model selection
                   run_dir:Path|str|None=None, # where the run is recorded (None: a temporary folder)
                   lr:float|None=None, # learning rate (default: the method's)
                   seed:int|None=None, # the seed the data were built with, recorded in config.json
                   init:Path|str|None=None, # start from these weights: a run folder or a `.pth` file
-                  **options, # overrides of the method's options (e.g. inputs=('msi', 'sar'), ablation='hr_only')
+                  **options, # the method's options (e.g. inputs=('msi', 'sar'), ablation='hr_only')
                  ) -> C2SegLearner:
     "A Learner for `method`: model, loss, whole-split metrics, optimiser, callbacks, run recording; train it with `fit_run`."
-    spec, settings = method_spec(method), protocol_settings(method, protocol)
-    import tempfile
+    spec = method_spec(method)
+    select, options = spec.settings(protocol)['select'], spec.resolve_options(options)
     run_dir = Path(run_dir) if run_dir is not None else Path(tempfile.mkdtemp(prefix='c2seg_run_'))
     run_dir.mkdir(parents=True, exist_ok=True)
-    options = {**spec.build_kwargs, **options}
     model = build_model(method, size, dls.bands, **options)
     if init is not None: load_weights(model, init)
-    loss = spec.loss(**options) if spec.loss else CrossEntropyLossFlat(axis=1, ignore_index=IGNORE_INDEX)
-    target_select = settings['select'] == 'target'
-    cbs = [RunTracker(run_dir, monitor='target_miou' if target_select else 'miou')] + ([TargetValidation()] if target_select else [])
+    cbs = [RunTracker(run_dir, monitor='target_miou' if select == 'target' else 'miou')] + ([TargetValidation()] if select == 'target' else [])
     cbs += spec.callbacks(dls, protocol, **options) if spec.callbacks else []
-    learn = C2SegLearner(dls, model, loss_func=loss, opt_func=spec.opt_func, lr=lr or spec.lr, splitter=spec.splitter or trainable_params,
-                         metrics=seg_metrics(), cbs=cbs, path=run_dir)
+    learn = C2SegLearner(dls, model, loss_func=spec.make_loss(**options), opt_func=spec.opt_func, lr=lr or spec.lr,
+                         splitter=spec.splitter or trainable_params, metrics=seg_metrics(), cbs=cbs, path=run_dir)
     learn.c2seg_spec = spec
-    learn.c2seg_config = dict(method=method, size=size, protocol=protocol, lr=learn.lr, seed=seed, bs=dls.train.bs,
-                              schedule=spec.schedule, select=settings['select'], init=None if init is None else str(init),
-                              modalities=list(dls.modalities), bands=dls.bands, build_kwargs=options,
-                              data=str(dls.path), data_fingerprint=data_fingerprint(dls), split=dls.split,
+    learn.c2seg_config = dict(method=method, size=size, protocol=protocol, options=options, lr=learn.lr, seed=seed, bs=dls.train.bs,
+                              schedule=spec.schedule, select=select, init=None if init is None else str(init),
+                              modalities=list(dls.modalities), bands=dls.bands, data=str(dls.path), dataset=dls.data.dataset,
+                              data_fingerprint=data_fingerprint(dls), spatial_split=dls.spatial_split,
                               n_params=sum(p.numel() for p in model.parameters()), environment=environment())
     return learn
 
+# %% ../../nbs/18_train.learner.ipynb #7e2a0b06
+def poly_lr(lr:float, # the starting learning rate
+            power:float=0.9, # the decay's exponent (0.9 as released)
+           ) -> Callable:
+    "The poly schedule `lr·(1 − pos)^power` as a fastai `ParamScheduler` function of the training progress `pos`."
+    def _inner(pos): return lr * (1 - pos) ** power
+    return _inner
+
+# %% ../../nbs/18_train.learner.ipynb #7e2a0b08
 def fit_run(learn:C2SegLearner, # from `c2seg_learner`
             epochs:int, # total epochs of the schedule
             resume:bool=False, # continue from `checkpoint.pth` if the run folder has one
+            quiet:bool=False, # no progress bar and no epoch table (the numbers still go to history.csv)
            ) -> dict:
     "Train with the method's schedule (one-cycle or poly), recording the run; returns `final.json`'s content."
     run_dir, tracker = Path(learn.path), learn.run_tracker
@@ -281,68 +129,29 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
         tracker.best, tracker.best_epoch, tracker.smooth_loss_state = ckpt['best'], ckpt['best_epoch'], ckpt['smooth_loss']
         learn.resume_epoch = ckpt['epoch'] + 1
     else:
-        for f in ('history.csv', 'model.pth', 'checkpoint.pth', 'final.json'): (run_dir/f).unlink(missing_ok=True)
+        for f in RUN_FILES: (run_dir/f).unlink(missing_ok=True)
     learn.c2seg_config['epochs'] = epochs
     write_json(run_dir/'config.json', learn.c2seg_config)
     learn.dls.normalizer.save(run_dir/'normalizer.json')
     if learn.resume_epoch < epochs:
-        if learn.c2seg_spec.schedule == 'poly': learn.fit(epochs, learn.lr, cbs=ParamScheduler({'lr': poly_lr(learn.lr)}))
-        else: learn.fit_one_cycle(epochs, learn.lr)
-    learn.model.load_state_dict(torch.load(run_dir/'model.pth'))      # the best weights by the protocol's selection
+        fit = lambda: (learn.fit(epochs, learn.lr, cbs=ParamScheduler({'lr': poly_lr(learn.lr)})) if learn.c2seg_spec.schedule == 'poly'
+                       else learn.fit_one_cycle(epochs, learn.lr))
+        if quiet:
+            with learn.no_bar(), learn.no_logging(): fit()
+        else: fit()
+    learn.model.load_state_dict(torch.load(run_dir/'model.pth'))      # the weights kept by the protocol's selection
     final = dict(best_epoch=tracker.best_epoch, best_score=tracker.best, monitor=tracker.monitor,
                  best_miou=tracker.best if tracker.monitor == 'miou' else None, last=getattr(tracker, 'last', None), epochs=epochs)
     write_json(run_dir/'final.json', final)
     return final
 
-def load_run(run_dir:Path|str, # a folder written by `fit_run`
-             device:str='cpu', # where to put the model
-            ) -> tuple:
-    "The trained model (best weights, eval mode), its `Normalizer` and its config."
-    run_dir = Path(run_dir)
-    cfg = json.loads((run_dir/'config.json').read_text())
-    model = build_model(cfg['method'], cfg['size'], cfg['bands'], **{k: tuple(v) if isinstance(v, list) else v for k, v in cfg['build_kwargs'].items()})
-    model.load_state_dict(torch.load(run_dir/'model.pth', map_location=device))
-    return model.to(device).eval(), Normalizer.load(run_dir/'normalizer.json'), cfg
-
-# %% ../../nbs/18_train.learner.ipynb #acb11a20
-def parse_options(text:str|None) -> dict:
-    "`'ablation=hr_only,blocks=paper_text'` → a dict; values read as JSON where they parse (numbers, true/false), else strings."
-    out = {}
-    for item in filter(None, (text or '').split(',')):
-        if '=' not in item: raise ValueError(f"method option {item!r} is not KEY=VALUE (e.g. ablation=hr_only)")
-        k, v = item.split('=', 1)
-        try: out[k.strip()] = json.loads(v)
-        except json.JSONDecodeError: out[k.strip()] = v.strip()
-    return out
-
-@call_parse
-def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (target images)
-              run_dir:str, # where the run is recorded
-              method:Annotated[str, {'choices': sorted(set(METHODS) | set(method_entry_points()))}]='unet', # registered method
-              size:Annotated[str, {'choices': ['small', 'paper']}]='small', # model size
-              protocol:Annotated[str, {'choices': ['clean', 'paper', 'released']}]='clean', # settings and model selection (see the method)
-              epochs:int=None, # epochs (default: the protocol's iterations or the method's epochs)
-              iters:int=None, # training iterations instead of epochs (e.g. HighDAN: 6000 AB, 10000 BW)
-              seed:int=0, # fixes data order, augmentation and initialisation
-              bs:int=None, # batch size (default: the protocol's)
-              lr:float=None, # learning rate (default: the method's)
-              modalities:str='hsi,msi,sar', # modalities loaded, comma-separated
-              inputs:str=None, # modalities a baseline sees, comma-separated (default: the method's, e.g. msi)
-              options:str=None, # method options KEY=VALUE, comma-separated (e.g. ablation=hr_only)
-              hsi:Annotated[str, {'choices': ['pca', 'bands', 'all', 'paper']}]=None, # HSI scaling (default: the protocol's)
-              init:str=None, # start from a run's weights (e.g. HighDAN on BW from the AB run)
-              dataset:str=None, # 'ab'/'bw' to place non-georeferenced release tiles (spatial validation split)
-              resume:bool=False, # continue an interrupted run from RUN_DIR/checkpoint.pth
-              device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
-             ):
-    "Train a registered method on the source city; record config, history, best weights and checkpoints in RUN_DIR."
-    spec, settings = method_spec(method), protocol_settings(method, protocol)
-    set_seed(seed)
-    dls = c2seg_dataloaders(data, modalities=tuple(modalities.split(',')), bs=bs or settings['bs'], hsi=hsi or settings['hsi'],
-                            dataset=dataset, with_target=spec.adaptation or settings['select'] == 'target', seed=seed, device=device)
-    kw = parse_options(options) | ({'inputs': tuple(inputs.split(','))} if inputs else {})
-    learn = c2seg_learner(dls, method, size, protocol, run_dir, lr=lr, seed=seed, init=init, **kw)
-    iters = iters or (None if epochs else settings['iters'])
-    n_epochs = epochs or (math.ceil(iters / len(dls.train)) if iters else settings['epochs'])
-    final = fit_run(learn, n_epochs, resume=resume)
-    print(f"best {final['monitor']} {final['best_score']:.4f} at epoch {final['best_epoch']} of {n_epochs}; run recorded in {run_dir}")
+# %% ../../nbs/18_train.learner.ipynb #80781122
+def show_results(learn, # a Learner on `C2SegDataLoaders`
+                 max_n:int=3, # items to draw
+                 convention:str=DEFAULT_CONVENTION, # how labels are taken from logits
+                ):
+    "Validation items with their masks and the model's predictions."
+    b = learn.dls.valid.one_batch()
+    learn.model.eval()
+    with torch.no_grad(): logits = learn.model(*b[:learn.dls.n_inp])
+    return show_batch(learn.dls, b, predict_labels(logits, convention), max_n)

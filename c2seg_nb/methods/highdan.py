@@ -1,4 +1,4 @@
-"""HighDAN as a registered method: its cross-entropy + Dice loss, the adversarial callbacks at feature and output level, Adam with poly decay, the `paper`, `released` and `clean` protocols, the ablation switches of RSE Table 4, and a source-only vs HighDAN comparison on the synthetic cross-city benchmark.
+"""HighDAN registered as a method: its cross-entropy + Dice loss, the adversarial callbacks at feature and output level, Adam with poly decay, the `paper`, `released` and `clean` protocols, the ablation switches of RSE Table 4, and a source-only vs HighDAN comparison on the synthetic cross-city benchmark.
 
 Docs: https://c2seg-nb.github.io/c2seg_nb/methods.highdan.html.md"""
 
@@ -10,11 +10,11 @@ from functools import partial
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from fastai.optimizer import Adam
 from ..core import IGNORE_INDEX, N_CLASSES
-from ..models.highdan import HighDAN
-from .adversarial import DomainAdversarial, generator_splitter
-from .learner import MethodSpec, register_method
+from fastai.optimizer import Adam
+from ..models.highdan import HIGHDAN_BLOCKS, HighDAN
+from ..callback.adversarial import DomainAdversarial, generator_splitter
+from .spec import MethodSpec, Option, Protocol, register_method
 
 # %% auto #0
 __all__ = ['HIGHDAN_ABLATIONS', 'HIGHDAN_ADV_WEIGHTS', 'HIGHDAN_ITERS', 'highdan_dice', 'HighDANLoss', 'highdan_ablation',
@@ -33,6 +33,7 @@ def highdan_dice(logits:torch.Tensor, # `(B, C, H, W)`
     keep = torch.arange(logits.shape[1], device=logits.device) != ignore_index
     return dice[:, keep].mean(0).sum()
 
+# %% ../../nbs/20_methods.highdan.ipynb #1264319c
 class HighDANLoss(nn.Module):
     "Cross-entropy ignoring background, plus HighDAN's Dice (optional: Table 4's '+ Dice' switch)."
     def __init__(self, dice:bool=True, ignore_index:int=IGNORE_INDEX):
@@ -57,20 +58,24 @@ HIGHDAN_ABLATIONS = {
 HIGHDAN_ADV_WEIGHTS = {'paper': 0.5, 'released': 0.01, 'clean': 0.01}
 HIGHDAN_ITERS = {'ab': 6000, 'bw': 10000}
 
+# %% ../../nbs/20_methods.highdan.ipynb #15d4135f
 def highdan_ablation(name:str) -> dict:
     "The switches of one ablation of RSE Table 4."
     if name not in HIGHDAN_ABLATIONS: raise ValueError(f"HighDAN ablation must be one of {list(HIGHDAN_ABLATIONS)}, not {name!r}")
     return HIGHDAN_ABLATIONS[name]
 
+# %% ../../nbs/20_methods.highdan.ipynb #8bad770f
 def build_highdan(size:str, bands:dict, n_classes:int=N_CLASSES, ablation:str='full', blocks:str='released', **_) -> HighDAN:
     "HighDAN for an ablation: no bottleneck for 'hr_only'; D_f and its attention only with feature-level DA."
     a = highdan_ablation(ablation)
     return HighDAN(bands, n_classes, size=size, blocks=blocks, bottleneck=a['bottleneck'], attention='feature' in a['levels'])
 
+# %% ../../nbs/20_methods.highdan.ipynb #d225e766
 def highdan_loss(ablation:str='full', **_) -> HighDANLoss:
     "CE + Dice, or CE alone for the ablations without Dice."
     return HighDANLoss(dice=highdan_ablation(ablation)['dice'])
 
+# %% ../../nbs/20_methods.highdan.ipynb #4f05af97
 def highdan_callbacks(dls, protocol:str='clean', ablation:str='full', ramp_iters:int=0, **_) -> list:
     "The adversarial callback of an ablation and protocol (none for the source-only ablations)."
     levels = highdan_ablation(ablation)['levels']
@@ -78,13 +83,19 @@ def highdan_callbacks(dls, protocol:str='clean', ablation:str='full', ramp_iters
     return [DomainAdversarial(levels, gan='lsgan', weights=HIGHDAN_ADV_WEIGHTS[protocol], ramp_iters=ramp_iters,
                               d_lr=1e-4, d_betas=(0.9, 0.99), poly_power=0.9, attend_target=True)]
 
+# %% ../../nbs/20_methods.highdan.ipynb #5077ab39
 register_method(MethodSpec(
     'highdan', build_highdan, reference='Hong et al., Remote Sensing of Environment 299:113856, 2023',
     description='HighDAN: per-modality stems, shared HRNet body, feature attention, CE + Dice, feature and output-space adversarial DA',
     lr=1e-4, epochs=40, bs=4, schedule='poly', splitter=generator_splitter,
     opt_func=partial(Adam, mom=0.9, sqr_mom=0.999, eps=1e-8, wd=0.),       # torch.optim.Adam's defaults, as released
-    build_kwargs=dict(ablation='full', blocks='released'), loss=highdan_loss, callbacks=highdan_callbacks,
-    protocols=('clean', 'paper', 'released'), adaptation=True,
-    protocol_settings={'clean':    dict(bs=4, hsi='pca', iters=HIGHDAN_ITERS['ab'], select='source'),
-                       'paper':    dict(bs=16, hsi='paper', iters=HIGHDAN_ITERS['ab'], select='target'),
-                       'released': dict(bs=4, hsi='paper', iters=HIGHDAN_ITERS['ab'], select='target')}))
+    options={'ablation': Option('full', tuple(HIGHDAN_ABLATIONS), 'the RSE Table 4 variant'),
+             'blocks': Option('released', tuple(HIGHDAN_BLOCKS), 'BasicBlocks per stage: as released (4/3/1) or as the paper says (4/4/4)'),
+             'ramp_iters': Option(0, int, 'ramp the adversarial weights up over this many iterations')},
+    loss=highdan_loss, callbacks=highdan_callbacks, adaptation=True,
+    protocols={'clean':    Protocol(bs=4, hsi='pca', iters=HIGHDAN_ITERS['ab'], select='source',
+                                    note='the project protocol: leak-free PCA, selection on the source validation split'),
+               'paper':    Protocol(bs=16, hsi='paper', iters=HIGHDAN_ITERS['ab'], select='target',
+                                    note='RSE §2: batch 16, λ = μ = 0.5; selection as the released script'),
+               'released': Protocol(bs=4, hsi='paper', iters=HIGHDAN_ITERS['ab'], select='target',
+                                    note='Train_HighDAN_augsburg.py: batch 4, 0.01 on the adversarial sum, best target mIoU kept')}))
