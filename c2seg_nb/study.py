@@ -10,7 +10,7 @@ import csv, json, sys, time
 from pathlib import Path
 from typing import Annotated
 import numpy as np
-from .core import CLASS_NAMES, IGNORE_INDEX, METRIC_KEYS
+from .core import CLASS_NAMES, DATASET_KEYS, IGNORE_INDEX, METRIC_KEYS
 import matplotlib
 import matplotlib.pyplot as plt
 from fastcore.script import call_parse
@@ -189,7 +189,7 @@ def study_cli(data:str=None, # a dataset folder (real C2Seg tiles, e.g. C2Seg_AB
               methods:str=None, # comma-separated registered methods (default: the profile's; `full`: all)
               seeds:str=None, # comma-separated seeds (default: the profile's)
               epochs:int=None, # epochs for every method (default: the profile's)
-              dataset:str=None, # the dataset key, where the folder does not record it (e.g. ab for the challenge archive)
+              dataset:Annotated[str, {'choices': DATASET_KEYS}]=None, # the dataset, where the folder does not record it (e.g. ab for the challenge archive)
               device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
               quiet:bool=False, # no progress bars or epoch tables
              ):

@@ -33,6 +33,7 @@ def percentile_stretch(img:np.ndarray, # `C×H×W` (or `H×W`) array, any units
     out = np.nan_to_num(out)
     return out[0] if a.ndim == 2 else out.transpose(1, 2, 0)
 
+# %% ../nbs/01_viz.ipynb #33b0576c
 def composite(img:np.ndarray, # `C×H×W`
               bands:BandSet, # names (and wavelengths) of `img`'s bands
               pick:tuple, # three band names, or three wavelengths in nm (nearest band)
@@ -42,9 +43,21 @@ def composite(img:np.ndarray, # `C×H×W`
     idx = [bands.index(p)[0] if isinstance(p, str) else bands.nearest(p) for p in pick]
     return percentile_stretch(np.asarray(img)[idx], lo, hi)
 
-def true_colour(msi, bands:BandSet): return composite(msi, bands, ('R', 'G', 'B'))
-def nir_false_colour(msi, bands:BandSet): return composite(msi, bands, ('NIR', 'R', 'G'))
+# %% ../nbs/01_viz.ipynb #0d890501
+def true_colour(msi:np.ndarray, # `4×H×W` MSI
+                bands:BandSet, # its band names (B, G, R, NIR)
+               ) -> np.ndarray:
+    "The MSI in true colour (R, G, B), stretched."
+    return composite(msi, bands, ('R', 'G', 'B'))
 
+# %% ../nbs/01_viz.ipynb #2e093976
+def nir_false_colour(msi:np.ndarray, # `4×H×W` MSI
+                     bands:BandSet, # its band names (B, G, R, NIR)
+                    ) -> np.ndarray:
+    "The MSI in NIR false colour (NIR, R, G): vegetation red, water dark."
+    return composite(msi, bands, ('NIR', 'R', 'G'))
+
+# %% ../nbs/01_viz.ipynb #f8799e2b
 def sar_composite(sar:np.ndarray, # `2×H×W` backscatter
                   bands:BandSet, # SAR band names, e.g. ('VH', 'VV') or ('HH', 'HV')
                   in_db:bool=True, # False if `sar` is linear power (converted to dB first)
@@ -64,6 +77,7 @@ def show_labels(ax, label:np.ndarray, title:str|None=None):
     if title: ax.set_title(title, fontsize=9)
     return ax
 
+# %% ../nbs/01_viz.ipynb #02b7835e
 def class_legend(fig:Figure, classes=None, # class ids to list; None: all 14
                  loc:str='outside right center', fontsize:int=7):
     "A legend of class colours and names on `fig`."
@@ -71,6 +85,7 @@ def class_legend(fig:Figure, classes=None, # class ids to list; None: all 14
     return fig.legend(handles=[Patch(facecolor=PALETTE[k]/255, edgecolor='0.6', label=f'{k} {CLASS_NAMES[k]}') for k in classes],
                       loc=loc, fontsize=fontsize, frameon=False)
 
+# %% ../nbs/01_viz.ipynb #07fbdb9a
 def show_image(ax, img:np.ndarray, title:str|None=None):
     "Draw an `H×W×3` (or `H×W`) display image on `ax`."
     ax.imshow(img, cmap=None if np.ndim(img) == 3 else 'gray', interpolation='nearest')
@@ -99,6 +114,7 @@ def sample_panels(sample:dict, # {'msi', 'hsi', 'sar' (C×H×W), 'label', 'predi
         if key in sample: panels.append((title, np.asarray(sample[key]), 'label'))
     return panels
 
+# %% ../nbs/01_viz.ipynb #711aed20
 def plot_sample(sample:dict, bands:dict, title:str|None=None, size:float=2.2, hsi_pick:tuple=(860, 650, 550)) -> Figure:
     "One row of panels for a sample, with a legend of the classes present."
     panels = sample_panels(sample, bands, hsi_pick)
@@ -156,6 +172,7 @@ def plot_confusion(cm, # `14 × 14` (rows truth, columns prediction), e.g. `scor
     if title: ax.set_title(title, fontsize=9)
     return fig
 
+# %% ../nbs/01_viz.ipynb #53c356d6
 def plot_class_scores(scores:dict, # {method name: score dict (with 'iou', 'f1', 'classes')} or one score dict
                       metric:str='iou', # 'iou' or 'f1'
                       title:str|None=None, size:tuple=(10, 3.6)) -> Figure:
@@ -183,6 +200,7 @@ def class_mean_spectra(hsi:np.ndarray, # `C×H×W`
     ok = np.isfinite(x).all(0)
     return {int(k): x[:, ok & (y == k)].mean(1) for k in np.unique(y[ok]) if k != IGNORE_INDEX}
 
+# %% ../nbs/01_viz.ipynb #d205e721
 def plot_class_spectra(source:tuple, # (hsi C×H×W, label H×W) of the source city
                        target:tuple, # the same for the target city
                        wavelengths_nm, # the HSI bands' centre wavelengths

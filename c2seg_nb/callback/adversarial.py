@@ -121,7 +121,7 @@ class DomainAdversarial(Callback):
         terms = {l: gan_loss(self.gan, self._scores(l, x), 0.) for l, x in self.target_in.items()}
         adv = self.ramp() * sum(self.weights[l] * t for l, t in terms.items())
         learn.loss_grad = adv if self.free_source_graph else learn.loss_grad + adv
-        self.last = {f'adv_{l}': t.item() for l, t in terms.items()} | {'adv': float(adv.detach()), 'seg': float(learn.loss.detach())}
+        self.last = {f'adv_{l}': t.detach().item() for l, t in terms.items()} | {'adv': float(adv.detach()), 'seg': float(learn.loss.detach())}
 
     def _scores(self, level, x):
         "D(x) for the segmenter's loss; HighDAN's D_f already ran on the target features for its attention."
@@ -140,7 +140,7 @@ class DomainAdversarial(Callback):
                    for l in self.levels}
         sum(d_terms.values()).backward()
         self.d_opt.step()
-        self.last |= {f'd_{l}': t.item() for l, t in d_terms.items()}
+        self.last |= {f'd_{l}': t.detach().item() for l, t in d_terms.items()}
         self.history.append(dict(iter=self.it, **self.last))
         self.it += 1
         self.source_in = self.target_in = self.target_batch = None

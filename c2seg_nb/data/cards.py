@@ -69,6 +69,7 @@ def load_cards(folder:Path|str|None=None, # default: `cards_dir()`
     cards = [DataCard.from_file(p) for p in sorted(folder.glob('*.md'))]
     return {c.key: c for c in cards}
 
+# %% ../../nbs/02_data.cards.ipynb #2ecf89cb
 def cards_table(cards:dict|None=None) -> str:
     "A Markdown table of the cards' summaries."
     rows = [c.summary() for c in (cards or load_cards()).values()]

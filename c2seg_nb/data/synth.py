@@ -401,11 +401,13 @@ def atmosphere(wavelengths_nm, # centre wavelengths, nm
     gain = cond.illum_gain*(1 + cond.illum_tilt*(wl - 1450)/1000)
     return gain, cond.haze*(wl/400)**(-cond.haze_angstrom)
 
+# %% ../../nbs/06_data.synth.ipynb #eb70c072
 def atmospheric_transmission(wavelengths_nm) -> np.ndarray:
     "Two-way transmission of a moist atmosphere, 0..1: deep water-vapour bands at 1380 and 1880 nm."
     wl = np.asarray(wavelengths_nm, float)
     return _absorb(wl, (940, 25, 0.5), (1130, 30, 0.5), (1380, 45, 4.), (1880, 60, 4.), (2500, 60, 0.8))
 
+# %% ../../nbs/06_data.synth.ipynb #14cd175c
 def gaussian_srf(wavelengths_nm, # the grid the responses are sampled on, nm
                  centres_nm, # band centres, nm
                  fwhm_nm, # band full widths at half maximum, nm

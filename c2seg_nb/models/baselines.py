@@ -23,6 +23,7 @@ def conv_bn_relu(c_in:int, c_out:int, k:int=3, dilation:int=1) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(c_in, c_out, k, padding=dilation*(k//2), dilation=dilation, bias=False),
                          nn.BatchNorm2d(c_out), nn.ReLU(inplace=True))
 
+# %% ../../nbs/12_models.baselines.ipynb #44385e8b
 def timm_encoder(name:str, # a timm model with `features_only` support, e.g. 'resnet34'
                  in_chans:int, # input channels (stacked modalities)
                  pretrained:bool=False, # ImageNet weights (downloads; never in tests)
@@ -30,6 +31,7 @@ def timm_encoder(name:str, # a timm model with `features_only` support, e.g. 're
     "A timm feature extractor for `in_chans` channels."
     return timm.create_model(name, features_only=True, pretrained=pretrained, in_chans=in_chans, **kwargs)
 
+# %% ../../nbs/12_models.baselines.ipynb #76a43ab5
 def pad_to_multiple(x:torch.Tensor, m:int) -> tuple[torch.Tensor, tuple[int, int]]:
     "Reflect-pad `x` on the bottom/right to a multiple of `m`; return it and the original size."
     h, w = x.shape[-2:]
@@ -99,6 +101,7 @@ class ASPP(nn.Module):
         pooled = F.interpolate(self.pool(x), size=x.shape[-2:], mode='bilinear', align_corners=False)
         return self.project(torch.cat([b(x) for b in self.branches] + [pooled], 1))
 
+# %% ../../nbs/12_models.baselines.ipynb #4468f7e0
 class DeepLabV3Plus(nn.Module):
     "DeepLabv3+: a timm encoder at output stride 16, ASPP, and a decoder fusing stride-4 features."
     def __init__(self, in_chans:int, n_classes:int=N_CLASSES, encoder:str='resnet50', aspp_channels:int=256,

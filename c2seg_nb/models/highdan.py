@@ -161,6 +161,7 @@ class HighDAN(nn.Module):
         else: self.attention = self.feature_scores = None
         return self.decoder(v)
 
+# %% ../../nbs/14_models.highdan.ipynb #80812bf3
 def generator_parameters(model:HighDAN) -> int:
     "Parameters of the segmentation network alone (the paper's count): everything but D_f."
     disc = {id(p) for p in model.feature_disc.parameters()} if model.feature_disc is not None else set()
