@@ -14,7 +14,7 @@ from .core import CLASS_NAMES, DATASET_KEYS, IGNORE_INDEX, METRIC_KEYS
 import matplotlib
 import matplotlib.pyplot as plt
 from fastcore.script import call_parse
-from .data.io import C2SegDataError, read_tiff
+from .data.io import read_tiff
 from .data.layout import DatasetFolder, as_dataset
 from .data.synth import write_synth
 from .evaluate import evaluate

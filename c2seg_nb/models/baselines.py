@@ -10,7 +10,7 @@ import timm
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import MODALITIES, N_CLASSES, as_modalities
+from ..core import N_CLASSES, as_modalities
 from ..methods.spec import MethodSpec, Option, Protocol, register_method
 
 # %% auto #0

@@ -9,7 +9,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Callable
-import numpy as np
 import torch
 from ..core import DEFAULT_CONVENTION, METRIC_KEYS
 from fastai.callback.core import Callback, CancelEpochException

@@ -7,13 +7,12 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/train.recipe.html.md"""
 # %% ../../nbs/19_train.recipe.ipynb #d32a5a2c
 from __future__ import annotations
 import json, math, sys
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 from fastcore.basics import patch
 from fastcore.script import call_parse
 from ..core import DATASET_KEYS, MODALITIES, as_modalities, set_seed
-from ..data.io import C2SegDataError
 from ..data.layout import DatasetFolder, as_dataset
 from ..data.loaders import c2seg_dataloaders
 from ..data.norm import HSI_SCALINGS

@@ -10,7 +10,7 @@ import csv, importlib.metadata, json, platform, random
 from pathlib import Path
 import numpy as np
 import torch
-from ..core import MODALITIES
+import c2seg_nb.core                                   # before fastai: it silences fastai's torch.jit.script warning
 from fastai.callback.core import Callback
 from ..data.io import atomic_path
 from ..data.norm import Normalizer, tiles_fingerprint
