@@ -16,7 +16,7 @@ from fastai.callback.core import Callback
 from ..models.discriminators import feature_discriminator, output_discriminator
 
 # %% auto #0
-__all__ = ['gan_loss', 'entropy_map', 'DomainAdversarial', 'generator_splitter']
+__all__ = ['ALIGNMENT_LEVELS', 'gan_loss', 'entropy_map', 'DomainAdversarial', 'generator_splitter']
 
 # %% ../../nbs/15_callback.adversarial.ipynb #7bb1b90b
 def gan_loss(kind:str, # 'lsgan' or 'bce'
@@ -36,6 +36,8 @@ def entropy_map(logits:torch.Tensor) -> torch.Tensor:
     return -p * torch.log(p + 1e-30) / np.log(logits.shape[1])
 
 # %% ../../nbs/15_callback.adversarial.ipynb #80dd1910
+ALIGNMENT_LEVELS = ('feature', 'output', 'entropy')
+
 class DomainAdversarial(Callback):
     "Adversarial UDA: target batches from `dls.target`, discriminators with their own optimiser, adversarial terms in `loss_grad`."
     order, run_valid = 20, False                       # after the Recorder's before_batch; training batches only
@@ -49,7 +51,7 @@ class DomainAdversarial(Callback):
                  attend_target:bool=True, # set `model.attend=True` on target batches (HighDAN's feature attention)
                  free_source_graph:bool=True, # back-propagate the source loss before the target forward (less memory, as released)
                 ):
-        bad = [l for l in levels if l not in ('feature', 'output', 'entropy')]
+        bad = [l for l in levels if l not in ALIGNMENT_LEVELS]
         if bad: raise ValueError(f"unknown alignment levels {bad}")
         self.levels, self.gan, self.ramp_iters, self.poly_power, self.attend_target = tuple(levels), gan, ramp_iters, poly_power, attend_target
         self.weights = {l: (weights[l] if isinstance(weights, dict) else weights) for l in self.levels}

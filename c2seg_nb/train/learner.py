@@ -18,12 +18,14 @@ from fastai.data.load import DataLoader
 from fastai.learner import Learner
 from fastai.torch_core import trainable_params
 from ..data.loaders import BatchTransform, C2SegTiles, show_batch
+from ..callback.adversarial import ALIGNMENT_LEVELS, DomainAdversarial
 from ..metrics import confusion_matrix, predict_labels, scores_from_cm, seg_metrics
 from ..methods.registry import build_model, method_spec
 from .runs import RUN_FILES, RunTracker, data_fingerprint, environment, load_callback_states, set_rng_state, write_json
 
 # %% auto #0
-__all__ = ['C2SegLearner', 'TargetValidation', 'load_weights', 'c2seg_learner', 'poly_lr', 'fit_run', 'show_results']
+__all__ = ['ADAPT_WEIGHT', 'C2SegLearner', 'TargetValidation', 'load_weights', 'adaptation_callback', 'c2seg_learner', 'poly_lr',
+           'fit_run', 'show_results']
 
 # %% ../../nbs/18_train.learner.ipynb #e87d6b36
 class C2SegLearner(Learner):
@@ -71,6 +73,25 @@ def load_weights(model:torch.nn.Module, # the model to start
         raise ValueError(f"{path}: these weights do not fit the model (another method, size, option or band count?): {str(e)[:300]}") from None
     return model
 
+# %% ../../nbs/18_train.learner.ipynb #20b0c692
+ADAPT_WEIGHT = 0.001                           # ADVENT's λ_adv for the main output
+
+def adaptation_callback(model, # the method's model
+                        method:str, # its name, for messages
+                        adapt:dict, # {level: segmenter's adversarial weight}, levels from `ALIGNMENT_LEVELS`
+                        gan:str='bce', # 'bce' (ADVENT, AdaptSegNet) or 'lsgan' (HighDAN)
+                       ) -> DomainAdversarial:
+    "The adversarial callback that adds `adapt` to a method without adaptation of its own; clear errors for what cannot work."
+    spec = method_spec(method)
+    if spec.adaptation:
+        raise ValueError(f"{method} adapts with callbacks of its own; choose its variant with --options (e.g. ablation=...), not --adapt")
+    bad = [l for l in adapt if l not in ALIGNMENT_LEVELS]
+    if bad: raise ValueError(f"unknown adaptation levels {bad}; choose from {ALIGNMENT_LEVELS}")
+    if 'feature' in adapt and not hasattr(model, 'n_features'):
+        raise ValueError(f"{method} exposes no features (model.features and model.n_features), which --adapt feature aligns; "
+                         f"use output or entropy, which work with every model")
+    return DomainAdversarial(tuple(adapt), gan=gan, weights=dict(adapt), attend_target=False)
+
 # %% ../../nbs/18_train.learner.ipynb #7e2a0b04
 def c2seg_learner(dls, # `c2seg_dataloaders(...)`
                   method:str, # a registered method (`method_names()`)
@@ -80,6 +101,8 @@ def c2seg_learner(dls, # `c2seg_dataloaders(...)`
                   lr:float|None=None, # learning rate (default: the method's)
                   seed:int|None=None, # the seed the data were built with, recorded in config.json
                   init:Path|str|None=None, # start from these weights: a run folder or a `.pth` file
+                  adapt:dict|None=None, # adversarial adaptation for a method without its own: {level: weight} (`adaptation_callback`)
+                  adapt_gan:str='bce', # its GAN loss: 'bce' or 'lsgan'
                   **options, # the method's options (e.g. inputs=('msi', 'sar'), ablation='hr_only')
                  ) -> C2SegLearner:
     "A Learner for `method`: model, loss, whole-split metrics, optimiser, callbacks, run recording; train it with `fit_run`."
@@ -91,10 +114,11 @@ def c2seg_learner(dls, # `c2seg_dataloaders(...)`
     if init is not None: load_weights(model, init)
     cbs = [RunTracker(run_dir, monitor='target_miou' if select == 'target' else 'miou')] + ([TargetValidation()] if select == 'target' else [])
     cbs += spec.callbacks(dls, protocol, **options) if spec.callbacks else []
+    if adapt: cbs.append(adaptation_callback(model, method, adapt, adapt_gan))
     learn = C2SegLearner(dls, model, loss_func=spec.make_loss(**options), opt_func=spec.opt_func, lr=lr or spec.lr,
                          splitter=spec.splitter or trainable_params, metrics=seg_metrics(), cbs=cbs, path=run_dir)
     learn.c2seg_spec = spec
-    learn.c2seg_config = dict(method=method, size=size, protocol=protocol, options=options, lr=learn.lr, seed=seed, bs=dls.train.bs,
+    learn.c2seg_config = dict(method=method, size=size, protocol=protocol, options=options, adapt=adapt or None, adapt_gan=adapt_gan if adapt else None, lr=learn.lr, seed=seed, bs=dls.train.bs,
                               schedule=spec.schedule, select=select, init=None if init is None else str(init),
                               modalities=list(dls.modalities), bands=dls.bands, data=str(dls.path), dataset=dls.data.dataset,
                               data_fingerprint=data_fingerprint(dls), spatial_split=dls.spatial_split,

@@ -18,10 +18,11 @@ from ..data.loaders import c2seg_dataloaders
 from ..data.norm import HSI_SCALINGS
 from ..methods.spec import PROTOCOLS, SIZES
 from ..methods.registry import method_names, method_spec
-from .learner import C2SegLearner, c2seg_learner, fit_run
+from ..callback.adversarial import ALIGNMENT_LEVELS
+from .learner import ADAPT_WEIGHT, C2SegLearner, c2seg_learner, fit_run
 
 # %% auto #0
-__all__ = ['Plan', 'plan', 'parse_options', 'train_cli']
+__all__ = ['Plan', 'parse_adapt', 'plan', 'parse_options', 'train_cli']
 
 # %% ../../nbs/19_train.recipe.ipynb #b392faa3
 @dataclass
@@ -41,12 +42,28 @@ class Plan:
     modalities: tuple = MODALITIES   # the modalities loaded
     options: dict = field(default_factory=dict)   # the method's options, resolved
     init: str|None = None         # start from these weights
+    adapt: dict|None = None       # adversarial adaptation added to the method: {level: weight}
+    adapt_gan: str = 'bce'        # its GAN loss
     device: str|None = None       # 'cpu', 'cuda', ... (None: CUDA if available)
 
 # %% ../../nbs/19_train.recipe.ipynb #2a84d063
 def _positive(name, value):
     if value is not None and (not isinstance(value, int) or value < 1): raise ValueError(f"{name} must be a positive whole number, not {value!r}")
     return value
+
+def parse_adapt(adapt, # None, {level: weight}, or 'entropy' / 'output=0.01,entropy' (levels without a weight get `ADAPT_WEIGHT`)
+               ) -> dict|None:
+    "Adaptation levels and their weights as a dict (None: no adaptation)."
+    if adapt is None or isinstance(adapt, dict): return adapt or None
+    out = {}
+    for item in filter(None, str(adapt).split(',')):
+        level, _, w = item.partition('=')
+        try: out[level.strip()] = float(w) if w else ADAPT_WEIGHT
+        except ValueError: raise ValueError(f"adaptation weight {w!r} of {level!r} is not a number (e.g. --adapt output=0.001)") from None
+    bad = [l for l in out if l not in ALIGNMENT_LEVELS]
+    if bad: raise ValueError(f"unknown adaptation levels {bad}; choose from {ALIGNMENT_LEVELS}")
+    if any(w < 0 for w in out.values()): raise ValueError(f"adaptation weights must be >= 0, not {out}")
+    return out or None
 
 def plan(data, # a dataset folder (path or `DatasetFolder`)
          method:str='unet', # a registered method (`method_names()`)
@@ -61,6 +78,8 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
          modalities=MODALITIES, # the modalities loaded (`as_modalities`)
          options:dict|None=None, # the method's options
          init:str|Path|None=None, # start from a run folder's (or a `.pth` file's) weights
+         adapt=None, # add adversarial adaptation: {level: weight} or 'entropy', 'output=0.01,entropy' (`parse_adapt`)
+         adapt_gan:str='bce', # its GAN loss: 'bce' or 'lsgan'
          dataset:str|None=None, # the dataset key, where the folder does not record it
          device:str|None=None, # 'cpu', 'cuda', ...
         ) -> Plan:
@@ -74,15 +93,19 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     if epochs is None and iters is None: epochs, iters = (None, s['iters']) if s['iters'] else (s['epochs'], None)
     elif epochs is not None: iters = None
     if init is not None and not Path(init).exists(): raise FileNotFoundError(f"{init}: no weights to start from; give a run folder or a .pth file.")
+    adapt = parse_adapt(adapt)
+    if adapt and spec.adaptation: raise ValueError(f"{method} adapts with callbacks of its own; choose its variant with --options, not --adapt")
+    if adapt_gan not in ('bce', 'lsgan'): raise ValueError(f"adapt_gan must be 'bce' or 'lsgan', not {adapt_gan!r}")
     return Plan(as_dataset(data, dataset), method, size, protocol, seed, bs or s['bs'], hsi or s['hsi'], epochs, iters,
-                lr or spec.lr, s['select'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init), device)
+                lr or spec.lr, s['select'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
+                adapt, adapt_gan, device)
 
 # %% ../../nbs/19_train.recipe.ipynb #1de1fd21
 @patch
 def dataloaders(self:Plan, cache_dir:Path|str|None=None):
     "The seeded DataLoaders of the plan."
     set_seed(self.seed)
-    with_target = method_spec(self.method).adaptation or self.select == 'target'
+    with_target = method_spec(self.method).adaptation or self.select == 'target' or bool(self.adapt)
     return c2seg_dataloaders(self.data, self.modalities, bs=self.bs, hsi=self.hsi, with_target=with_target, seed=self.seed,
                              device=self.device, cache_dir=cache_dir)
 
@@ -97,7 +120,8 @@ def n_epochs(self:Plan, batches_per_epoch:int) -> int:
 def learner(self:Plan, run_dir:Path|str|None=None, dls=None) -> C2SegLearner:
     "DataLoaders (the plan's, unless given) and the learner, recording into `run_dir`."
     dls = dls if dls is not None else self.dataloaders()
-    learn = c2seg_learner(dls, self.method, self.size, self.protocol, run_dir, lr=self.lr, seed=self.seed, init=self.init, **self.options)
+    learn = c2seg_learner(dls, self.method, self.size, self.protocol, run_dir, lr=self.lr, seed=self.seed, init=self.init,
+                          adapt=self.adapt, adapt_gan=self.adapt_gan, **self.options)
     learn.c2seg_config.update(epochs_planned=self.epochs, iters_planned=self.iters, hsi=self.hsi)
     return learn
 
@@ -140,6 +164,8 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
               options:str=None, # method options KEY=VALUE, comma-separated (e.g. ablation=hr_only)
               hsi:Annotated[str, {'choices': HSI_SCALINGS}]=None, # HSI scaling (default: the protocol's)
               init:str=None, # start from a run's weights (e.g. HighDAN on BW from the AB run)
+              adapt:str=None, # add adversarial adaptation: output, entropy and/or feature, with weights (e.g. entropy, output=0.01,entropy=0.001)
+              adapt_gan:Annotated[str, {'choices': ['bce', 'lsgan']}]='bce', # the adaptation's GAN loss
               dataset:Annotated[str, {'choices': DATASET_KEYS}]=None, # the dataset, where the folder does not record it (e.g. ab for the challenge archive)
               resume:bool=False, # continue an interrupted run from RUN_DIR/checkpoint.pth
               quiet:bool=False, # no progress bar or epoch table
@@ -149,7 +175,7 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
     try:
         opts = parse_options(options) | ({'inputs': inputs} if inputs else {})
         p = plan(data, method, size, protocol, seed, bs=bs, lr=lr, epochs=epochs, iters=iters, hsi=hsi, modalities=modalities,
-                 options=opts, init=init, dataset=dataset, device=device)
+                 options=opts, init=init, adapt=adapt, adapt_gan=adapt_gan, dataset=dataset, device=device)
         learn, final = p.fit(run_dir, resume=resume, quiet=quiet)
     except (ValueError, FileNotFoundError, LookupError, ImportError) as e: sys.exit(f"c2seg-train: {e}")
     print(f"best {final['monitor']} {final['best_score']:.4f} at epoch {final['best_epoch']} of {final['epochs']}; run recorded in {run_dir}")
