@@ -45,11 +45,11 @@ def test_modules_import_only_earlier_notebooks():
     "Each exported module imports only modules whose notebooks come earlier: the notebook order is the import order."
     order = {}
     for m, p in _modules().items():
-        if (hit := re.search(r'File to edit: \S*nbs/(\d+)_', p.read_text())): order[m] = int(hit.group(1))
+        if (hit := re.search(r'File to edit: \S*nbs/(\d+)([a-z]?)_', p.read_text())): order[m] = (int(hit.group(1)), hit.group(2))
     for m, deps in _graph().items():
         if m not in order or m == 'c2seg_nb.methods.registry': continue          # the registry's entry-point edges are dynamic
-        late = [d for d in deps if order.get(d, -1) > order[m]]
-        assert not late, f"{m} (notebook {order[m]:02d}) imports {late}, defined in later notebooks"
+        late = [d for d in deps if order.get(d, (-1, '')) > order[m]]
+        assert not late, f"{m} (notebook {order[m]}) imports {late}, defined in later notebooks"
 
 def test_data_cards_ship_unchanged():
     cards, shipped = ROOT/'data_cards', PKG/'data_cards'
