@@ -30,6 +30,7 @@ class Option:
     default: Any
     accepts: tuple|Callable|None = None   # the allowed values, or a function that checks a value and returns it normalised
     doc: str = ''
+    train_only: bool = False              # only shapes training (e.g. a pretrained-weights file): a trained run is rebuilt without it
 
     def check(self, name:str, # the option's name, for the message
               value, # the value given
@@ -47,10 +48,12 @@ class Option:
 class Protocol:
     "What one protocol sets for a method; `None` keeps the method's default."
     bs:int|None = None          # batch size
+    lr:float|None = None        # learning rate
     hsi:str = 'pca'             # HSI scaling, one of `HSI_SCALINGS`
     iters:int|None = None       # training iterations (the recipe turns them into epochs)
     epochs:int|None = None      # training epochs, where no iterations are set
     select:str = 'source'       # checkpoint kept: best 'source'-validation or best 'target' mIoU (reproduction only)
+    schedule_args:dict = field(default_factory=dict)   # overrides of the method's `schedule_args`
     note:str = ''               # where these settings come from
 
     def __post_init__(self):
@@ -75,6 +78,7 @@ class MethodSpec:
     callbacks: Callable|None = None       # (dls, protocol, **options) -> list of extra callbacks
     adaptation: bool = False              # trains on the unlabelled target stream as well
     schedule: str = 'one_cycle'           # one of `SCHEDULES`
+    schedule_args: dict = field(default_factory=dict)   # for 'poly': power (0.9), warmup_iters (0), warmup_ratio (1e-6)
     opt_func: Callable = Adam             # fastai optimiser
     splitter: Callable|None = None        # fastai splitter (e.g. to keep a discriminator out of the optimiser)
 
@@ -82,7 +86,9 @@ class MethodSpec:
         problems = ([f"schedule must be one of {SCHEDULES}"] if self.schedule not in SCHEDULES else []) + \
                    [f"unknown protocol {p!r} (protocols: {PROTOCOLS})" for p in self.protocols if p not in PROTOCOLS] + \
                    [f"unknown size {s!r} (sizes: {SIZES})" for s in self.sizes if s not in SIZES] + \
-                   [f"option {k} is not an Option" for k, o in self.options.items() if not isinstance(o, Option)]
+                   [f"option {k} is not an Option" for k, o in self.options.items() if not isinstance(o, Option)] + \
+                   [f"unknown schedule_args {sorted(set(self.schedule_args) - {'power', 'warmup_iters', 'warmup_ratio'})}"
+                    for _ in [0] if set(self.schedule_args) - {'power', 'warmup_iters', 'warmup_ratio'}]
         if problems: raise ValueError(f"method {self.name!r}: " + '; '.join(problems))
 
 # %% ../../nbs/11_methods.spec.ipynb #d3fc7385
@@ -99,11 +105,11 @@ def resolve_options(self:MethodSpec, overrides:dict|None=None) -> dict:
 # %% ../../nbs/11_methods.spec.ipynb #dfc48b1a
 @patch
 def settings(self:MethodSpec, protocol:str='clean') -> dict:
-    "Batch size, HSI scaling, iterations, epochs and model selection of the method under `protocol`."
+    "Batch size, learning rate, HSI scaling, iterations, epochs and model selection of the method under `protocol`."
     if protocol not in self.protocols:
         raise ValueError(f"{self.name} is trained under protocols {list(self.protocols)}, not {protocol!r}")
     p = self.protocols[protocol]
-    return dict(bs=p.bs or self.bs, hsi=p.hsi, iters=p.iters, epochs=p.epochs or self.epochs, select=p.select)
+    return dict(bs=p.bs or self.bs, lr=p.lr or self.lr, hsi=p.hsi, iters=p.iters, epochs=p.epochs or self.epochs, select=p.select)
 
 # %% ../../nbs/11_methods.spec.ipynb #0338683f
 @patch

@@ -98,7 +98,7 @@ def c2seg_learner(dls, # `c2seg_dataloaders(...)`
                   size:str='small', # 'paper' or 'small'
                   protocol:str='clean', # one of the method's protocols; decides model selection
                   run_dir:Path|str|None=None, # where the run is recorded (None: a temporary folder)
-                  lr:float|None=None, # learning rate (default: the method's)
+                  lr:float|None=None, # learning rate (default: the protocol's, else the method's)
                   seed:int|None=None, # the seed the data were built with, recorded in config.json
                   init:Path|str|None=None, # start from these weights: a run folder or a `.pth` file
                   adapt:dict|None=None, # adversarial adaptation for a method without its own: {level: weight} (`adaptation_callback`)
@@ -107,7 +107,8 @@ def c2seg_learner(dls, # `c2seg_dataloaders(...)`
                  ) -> C2SegLearner:
     "A Learner for `method`: model, loss, whole-split metrics, optimiser, callbacks, run recording; train it with `fit_run`."
     spec = method_spec(method)
-    select, options = spec.settings(protocol)['select'], spec.resolve_options(options)
+    settings, options = spec.settings(protocol), spec.resolve_options(options)
+    select = settings['select']
     run_dir = Path(run_dir) if run_dir is not None else Path(tempfile.mkdtemp(prefix='c2seg_run_'))
     run_dir.mkdir(parents=True, exist_ok=True)
     model = build_model(method, size, dls.bands, **options)
@@ -115,7 +116,7 @@ def c2seg_learner(dls, # `c2seg_dataloaders(...)`
     cbs = [RunTracker(run_dir, monitor='target_miou' if select == 'target' else 'miou')] + ([TargetValidation()] if select == 'target' else [])
     cbs += spec.callbacks(dls, protocol, **options) if spec.callbacks else []
     if adapt: cbs.append(adaptation_callback(model, method, adapt, adapt_gan))
-    learn = C2SegLearner(dls, model, loss_func=spec.make_loss(**options), opt_func=spec.opt_func, lr=lr or spec.lr,
+    learn = C2SegLearner(dls, model, loss_func=spec.make_loss(**options), opt_func=spec.opt_func, lr=lr or settings['lr'],
                          splitter=spec.splitter or trainable_params, metrics=seg_metrics(), cbs=cbs, path=run_dir)
     learn.c2seg_spec = spec
     learn.c2seg_config = dict(method=method, size=size, protocol=protocol, options=options, adapt=adapt or None, adapt_gan=adapt_gan if adapt else None, lr=learn.lr, seed=seed, bs=dls.train.bs,
@@ -126,14 +127,25 @@ def c2seg_learner(dls, # `c2seg_dataloaders(...)`
     return learn
 
 # %% ../../nbs/18_train.learner.ipynb #7e2a0b06
-def poly_lr(lr:float, # the starting learning rate
-            power:float=0.9, # the decay's exponent (0.9 as released)
+def poly_lr(lr:float, # the peak learning rate
+            power:float=0.9, # the decay's exponent (HighDAN 0.9, MMGLOTS 1.0, as released)
+            warmup:float=0., # share of the run over which the rate warms up linearly (mmseg's 'linear' warm-up)
+            warmup_ratio:float=1e-6, # the warm-up's starting factor
            ) -> Callable:
-    "The poly schedule `lr·(1 − pos)^power` as a fastai `ParamScheduler` function of the training progress `pos`."
-    def _inner(pos): return lr * (1 - pos) ** power
+    "The poly schedule `lr·(1 − pos)^power`, after an optional linear warm-up, as a fastai `ParamScheduler` function of the progress `pos`."
+    def _inner(pos):
+        k = 1 - (1 - warmup_ratio) * (1 - pos / warmup) if pos < warmup else 1.
+        return lr * (1 - pos) ** power * k
     return _inner
 
 # %% ../../nbs/18_train.learner.ipynb #7e2a0b08
+def _poly_schedule(learn, epochs):
+    "The method's poly schedule over `epochs`, its warm-up given in iterations."
+    spec = learn.c2seg_spec
+    a = spec.schedule_args | spec.protocols[learn.c2seg_config['protocol']].schedule_args
+    warmup = a.pop('warmup_iters', 0) / (epochs * len(learn.dls.train))
+    return poly_lr(learn.lr, warmup=min(warmup, 1.), **a)
+
 def fit_run(learn:C2SegLearner, # from `c2seg_learner`
             epochs:int, # total epochs of the schedule
             resume:bool=False, # continue from `checkpoint.pth` if the run folder has one
@@ -157,7 +169,7 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
     write_json(run_dir/'config.json', learn.c2seg_config)
     learn.dls.normalizer.save(run_dir/'normalizer.json')
     if learn.resume_epoch < epochs:
-        fit = lambda: (learn.fit(epochs, learn.lr, cbs=ParamScheduler({'lr': poly_lr(learn.lr)})) if learn.c2seg_spec.schedule == 'poly'
+        fit = lambda: (learn.fit(epochs, learn.lr, cbs=ParamScheduler({'lr': _poly_schedule(learn, epochs)})) if learn.c2seg_spec.schedule == 'poly'
                        else learn.fit_one_cycle(epochs, learn.lr))
         if quiet:
             with learn.no_bar(), learn.no_logging(): fit()

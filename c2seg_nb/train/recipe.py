@@ -71,7 +71,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
          protocol:str='clean', # one of the method's protocols
          seed:int=0, # the run's seed
          bs:int|None=None, # batch size (default: the protocol's)
-         lr:float|None=None, # learning rate (default: the method's)
+         lr:float|None=None, # learning rate (default: the protocol's, else the method's)
          epochs:int|None=None, # epochs (default: see the rule above)
          iters:int|None=None, # iterations instead of epochs
          hsi:str|None=None, # HSI scaling (default: the protocol's)
@@ -97,7 +97,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     if adapt and spec.adaptation: raise ValueError(f"{method} adapts with callbacks of its own; choose its variant with --options, not --adapt")
     if adapt_gan not in ('bce', 'lsgan'): raise ValueError(f"adapt_gan must be 'bce' or 'lsgan', not {adapt_gan!r}")
     return Plan(as_dataset(data, dataset), method, size, protocol, seed, bs or s['bs'], hsi or s['hsi'], epochs, iters,
-                lr or spec.lr, s['select'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
+                lr or s['lr'], s['select'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
                 adapt, adapt_gan, device)
 
 # %% ../../nbs/19_train.recipe.ipynb #1de1fd21
@@ -162,6 +162,7 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
               modalities:str='hsi,msi,sar', # modalities loaded, comma-separated
               inputs:str=None, # modalities a baseline sees, comma-separated: the option inputs (default: the method's, e.g. msi)
               options:str=None, # method options KEY=VALUE, comma-separated (e.g. ablation=hr_only)
+              pretrained:str=None, # a local pretrained-weights file: the method's option `pretrained` (e.g. BEiT-v2 for mmglots)
               hsi:Annotated[str, {'choices': HSI_SCALINGS}]=None, # HSI scaling (default: the protocol's)
               init:str=None, # start from a run's weights (e.g. HighDAN on BW from the AB run)
               adapt:str=None, # add adversarial adaptation: output, entropy and/or feature, with weights (e.g. entropy, output=0.01,entropy=0.001)
@@ -173,7 +174,7 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
              ):
     "Train a registered method on the source city; record config, history, best weights and checkpoints in RUN_DIR."
     try:
-        opts = parse_options(options) | ({'inputs': inputs} if inputs else {})
+        opts = parse_options(options) | ({'inputs': inputs} if inputs else {}) | ({'pretrained': pretrained} if pretrained else {})
         p = plan(data, method, size, protocol, seed, bs=bs, lr=lr, epochs=epochs, iters=iters, hsi=hsi, modalities=modalities,
                  options=opts, init=init, adapt=adapt, adapt_gan=adapt_gan, dataset=dataset, device=device)
         learn, final = p.fit(run_dir, resume=resume, quiet=quiet)

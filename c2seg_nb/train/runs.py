@@ -14,7 +14,7 @@ import c2seg_nb.core                                   # before fastai: it silen
 from fastai.callback.core import Callback
 from ..data.io import atomic_path
 from ..data.norm import Normalizer, tiles_fingerprint
-from ..methods.registry import build_model
+from ..methods.registry import build_model, method_spec
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'environment', 'data_fingerprint', 'write_json', 'rng_state', 'set_rng_state', 'callback_states',
@@ -113,7 +113,9 @@ def load_run(run_dir:Path|str, # a run folder written by `fit_run`
     "The trained model (kept weights, eval mode), its `Normalizer` and its config."
     run_dir = Path(run_dir)
     cfg = json.loads((run_dir/'config.json').read_text())
-    options = {k: tuple(v) if isinstance(v, list) else v for k, v in cfg.get('options', cfg.get('build_kwargs', {})).items()}
+    spec = method_spec(cfg['method'])
+    options = {k: tuple(v) if isinstance(v, list) else v for k, v in cfg.get('options', cfg.get('build_kwargs', {})).items()
+               if not (k in spec.options and spec.options[k].train_only)}     # e.g. pretrained weights: model.pth replaces them
     model = build_model(cfg['method'], cfg['size'], cfg['bands'], **options)
     model.load_state_dict(torch.load(run_dir/'model.pth', map_location=device))
     return model.to(device).eval(), Normalizer.load(run_dir/'normalizer.json'), cfg
