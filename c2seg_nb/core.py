@@ -16,8 +16,8 @@ import yaml
 # %% auto #0
 __all__ = ['SPLITS', 'DOMAINS', 'DOMAIN_OF', 'SPLIT_OF', 'MODALITIES', 'CONVENTIONS', 'DEFAULT_CONVENTION', 'METRIC_KEYS',
            'DATASETS', 'RELEASE_KEYS', 'DATASET_KEYS', 'CLASS_NAMES', 'CLASS_COLORS', 'N_CLASSES', 'IGNORE_INDEX',
-           'PALETTE', 'as_modalities', 'cards_dir', 'data_root', 'read_front_matter', 'split_dataset_key', 'card_meta',
-           'label_cmap', 'hsi_wavelengths', 'BandSet', 'dataset_bands', 'set_seed']
+           'PALETTE', 'MSI_BANDS', 'as_modalities', 'cards_dir', 'data_root', 'read_front_matter', 'split_dataset_key',
+           'card_meta', 'label_cmap', 'hsi_wavelengths', 'BandSet', 'dataset_bands', 'set_seed']
 
 # %% ../nbs/00_core.ipynb #7c1e0a01
 warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated', category=FutureWarning)
@@ -172,6 +172,14 @@ def dataset_bands(dataset:str, # a dataset key: 'ab', 'bw', 'synth:mini', 'synth
         'msi': BandSet('msi', tuple(mods['msi']['band_names']), tuple(float(w) for w in mods['msi']['wavelengths_nm'])),
         'sar': BandSet('sar', tuple(sar_names)),
     }
+
+# %% ../nbs/00_core.ipynb #e7e4ecd8
+def _shared_msi_bands() -> tuple:
+    names = {dataset_bands(k)['msi'].names for k in DATASET_KEYS}
+    if len(names) != 1: raise ValueError(f"the data cards disagree on the MSI bands ({names}); methods that pick MSI bands by name need one order")
+    return names.pop()
+
+MSI_BANDS = _shared_msi_bands()
 
 # %% ../nbs/00_core.ipynb #0479e653
 def set_seed(seed:int, # the run's seed

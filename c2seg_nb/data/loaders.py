@@ -184,6 +184,7 @@ def c2seg_dataloaders(data, # a dataset folder (path or `DatasetFolder`): train/
                       modalities=MODALITIES, # any modalities (`as_modalities`: canonical order)
                       bs:int=8, # batch size (source and target)
                       crop:int|None=None, # random training crops of this size; None: whole tiles
+                      augment:bool=True, # random flips and 90° rotations of training batches
                       valid_frac:float=0.2, # share of source tiles for the spatially disjoint validation part
                       hsi:str='pca', # how HSI is scaled: one of `HSI_SCALINGS` (see `fit_normalizer`)
                       n_components:int=10, # HSI components for 'pca'/'paper'
@@ -206,7 +207,7 @@ def c2seg_dataloaders(data, # a dataset folder (path or `DatasetFolder`): train/
     train_ds = C2SegTiles(src_cache, train_ids, modalities, crop)
     valid_ds = C2SegTiles(src_cache, valid_ids, modalities, None)
     train = DataLoader(train_ds, bs=bs, shuffle=True, drop_last=len(train_ds) >= bs, num_workers=num_workers, device=device,
-                       after_batch=BatchTransform(modalities, augment=True))
+                       after_batch=BatchTransform(modalities, augment=augment))
     valid = DataLoader(valid_ds, bs=bs, shuffle=False, num_workers=num_workers, device=device,
                        after_batch=BatchTransform(modalities))
     target = None

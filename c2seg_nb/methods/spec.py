@@ -15,13 +15,15 @@ from fastai.optimizer import Adam
 from ..data.norm import HSI_SCALINGS
 
 # %% auto #0
-__all__ = ['SIZES', 'PROTOCOLS', 'SCHEDULES', 'SELECTIONS', 'METHODS', 'Option', 'Protocol', 'MethodSpec', 'register_method']
+__all__ = ['SIZES', 'PROTOCOLS', 'SCHEDULES', 'SELECTIONS', 'SCHEDULE_ARGS', 'METHODS', 'Option', 'Protocol', 'MethodSpec',
+           'register_method']
 
 # %% ../../nbs/11_methods.spec.ipynb #4a22e924
 SIZES = ('paper', 'small')
 PROTOCOLS = ('clean', 'paper', 'released')
-SCHEDULES = ('one_cycle', 'poly')            # fastai's one-cycle; lr·(1 − t)^0.9 over the run
+SCHEDULES = ('one_cycle', 'poly', 'step')    # fastai's one-cycle; lr·(1 − t)^power after a warm-up; lr·γ^⌊it/step⌋
 SELECTIONS = ('source', 'target')            # the checkpoint kept: best source-validation or (reproduction only) target mIoU
+SCHEDULE_ARGS = {'one_cycle': set(), 'poly': {'power', 'warmup_iters', 'warmup_ratio'}, 'step': {'step_iters', 'gamma'}}
 
 # %% ../../nbs/11_methods.spec.ipynb #a6f1364d
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Protocol:
     iters:int|None = None       # training iterations (the recipe turns them into epochs)
     epochs:int|None = None      # training epochs, where no iterations are set
     select:str = 'source'       # checkpoint kept: best 'source'-validation or best 'target' mIoU (reproduction only)
+    augment:bool = True         # random flips and 90° rotations of training batches
     schedule_args:dict = field(default_factory=dict)   # overrides of the method's `schedule_args`
     note:str = ''               # where these settings come from
 
@@ -78,7 +81,7 @@ class MethodSpec:
     callbacks: Callable|None = None       # (dls, protocol, **options) -> list of extra callbacks
     adaptation: bool = False              # trains on the unlabelled target stream as well
     schedule: str = 'one_cycle'           # one of `SCHEDULES`
-    schedule_args: dict = field(default_factory=dict)   # for 'poly': power (0.9), warmup_iters (0), warmup_ratio (1e-6)
+    schedule_args: dict = field(default_factory=dict)   # 'poly': power (0.9), warmup_iters (0), warmup_ratio (1e-6); 'step': step_iters, gamma
     opt_func: Callable = Adam             # fastai optimiser
     splitter: Callable|None = None        # fastai splitter (e.g. to keep a discriminator out of the optimiser)
 
@@ -87,8 +90,8 @@ class MethodSpec:
                    [f"unknown protocol {p!r} (protocols: {PROTOCOLS})" for p in self.protocols if p not in PROTOCOLS] + \
                    [f"unknown size {s!r} (sizes: {SIZES})" for s in self.sizes if s not in SIZES] + \
                    [f"option {k} is not an Option" for k, o in self.options.items() if not isinstance(o, Option)] + \
-                   [f"unknown schedule_args {sorted(set(self.schedule_args) - {'power', 'warmup_iters', 'warmup_ratio'})}"
-                    for _ in [0] if set(self.schedule_args) - {'power', 'warmup_iters', 'warmup_ratio'}]
+                   [f"unknown schedule_args {sorted(set(self.schedule_args) - SCHEDULE_ARGS[self.schedule])}"
+                    for _ in [0] if self.schedule in SCHEDULE_ARGS and set(self.schedule_args) - SCHEDULE_ARGS[self.schedule]]
         if problems: raise ValueError(f"method {self.name!r}: " + '; '.join(problems))
 
 # %% ../../nbs/11_methods.spec.ipynb #d3fc7385
@@ -105,11 +108,11 @@ def resolve_options(self:MethodSpec, overrides:dict|None=None) -> dict:
 # %% ../../nbs/11_methods.spec.ipynb #dfc48b1a
 @patch
 def settings(self:MethodSpec, protocol:str='clean') -> dict:
-    "Batch size, learning rate, HSI scaling, iterations, epochs and model selection of the method under `protocol`."
+    "Batch size, learning rate, HSI scaling, iterations, epochs, model selection and augmentation of the method under `protocol`."
     if protocol not in self.protocols:
         raise ValueError(f"{self.name} is trained under protocols {list(self.protocols)}, not {protocol!r}")
     p = self.protocols[protocol]
-    return dict(bs=p.bs or self.bs, lr=p.lr or self.lr, hsi=p.hsi, iters=p.iters, epochs=p.epochs or self.epochs, select=p.select)
+    return dict(bs=p.bs or self.bs, lr=p.lr or self.lr, hsi=p.hsi, iters=p.iters, epochs=p.epochs or self.epochs, select=p.select, augment=p.augment)
 
 # %% ../../nbs/11_methods.spec.ipynb #0338683f
 @patch

@@ -263,7 +263,7 @@ def load_beit(encoder:Beit, # the MSI encoder (`beit_encoder`)
         adapt={r'^patch_embed\.proj\.weight$': (f"RGB filters to {'/'.join(msi_bands)} (NIR: their mean), ×3/{len(msi_bands)}",
                                                 lambda v, t: adapt_input_channels(v, sources)),
                r'relative_position_bias_table$': (f"resized to the {window[0]}×{window[1]} patch grid (unilm's interpolation)",
-                                                  resize)},
+                                                  lambda v, t: resize(v, t) if v.shape != t.shape else v)},
         ignore={r'^(head|fc_norm|norm|lm_head)\.': "the pre-training head and its norm, which a segmentation encoder does not use",
                 r'relative_position_index$': "rebuilt for the encoder's patch grid", r'^(pos_embed|mask_token)$': "unused: no absolute positions, no masking"})
 

@@ -75,9 +75,10 @@ def load_pretrained(module:torch.nn.Module, # the module to initialise
             if (why := find(keep, k)) is not None: report.kept[k] = why
             else: problems.append(f"{k} {tuple(t.shape)} is missing from the file")
             continue
-        v, rule = state[k], find(adapt, k)
-        if rule is not None and v.shape != t.shape: v, how = rule[1](v, t), rule[0]
-        else: how = None
+        v, rule, how = state[k], find(adapt, k), None
+        if rule is not None:
+            new_v = rule[1](v, t)
+            if new_v.shape != v.shape or not torch.equal(new_v, v): v, how = new_v, rule[0]
         if v.shape != t.shape: problems.append(f"{k}: the file has {tuple(state[k].shape)}, the model needs {tuple(t.shape)}")
         elif how: report.adapted[k] = how; new[k] = v
         else: report.loaded.append(k); new[k] = v

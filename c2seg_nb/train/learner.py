@@ -25,7 +25,7 @@ from .runs import RUN_FILES, RunTracker, data_fingerprint, environment, load_cal
 
 # %% auto #0
 __all__ = ['ADAPT_WEIGHT', 'C2SegLearner', 'TargetValidation', 'load_weights', 'adaptation_callback', 'c2seg_learner', 'poly_lr',
-           'fit_run', 'show_results']
+           'step_lr', 'fit_run', 'show_results']
 
 # %% ../../nbs/18_train.learner.ipynb #e87d6b36
 class C2SegLearner(Learner):
@@ -139,11 +139,21 @@ def poly_lr(lr:float, # the peak learning rate
     return _inner
 
 # %% ../../nbs/18_train.learner.ipynb #7e2a0b08
-def _poly_schedule(learn, epochs):
-    "The method's poly schedule over `epochs`, its warm-up given in iterations."
+def step_lr(lr:float, # the starting learning rate
+            step:float, # the share of the run between two decays
+            gamma:float=0.5, # the factor of each decay
+           ) -> Callable:
+    "Step decay `lr·γ^⌊pos/step⌋` (Paddle's `StepDecay`) as a fastai `ParamScheduler` function of the progress `pos`."
+    def _inner(pos): return lr * gamma ** int(pos / step + 1e-9)
+    return _inner
+
+# %% ../../nbs/18_train.learner.ipynb #08c43728
+def _schedule(learn, epochs):
+    "The method's poly or step schedule over `epochs`, its iterations (warm-up, step) turned into shares of the run."
     spec = learn.c2seg_spec
-    a = spec.schedule_args | spec.protocols[learn.c2seg_config['protocol']].schedule_args
-    warmup = a.pop('warmup_iters', 0) / (epochs * len(learn.dls.train))
+    a, total = spec.schedule_args | spec.protocols[learn.c2seg_config['protocol']].schedule_args, epochs * len(learn.dls.train)
+    if spec.schedule == 'step': return step_lr(learn.lr, a.get('step_iters', total) / total, a.get('gamma', 0.5))
+    warmup = a.pop('warmup_iters', 0) / total
     return poly_lr(learn.lr, warmup=min(warmup, 1.), **a)
 
 def fit_run(learn:C2SegLearner, # from `c2seg_learner`
@@ -169,8 +179,8 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
     write_json(run_dir/'config.json', learn.c2seg_config)
     learn.dls.normalizer.save(run_dir/'normalizer.json')
     if learn.resume_epoch < epochs:
-        fit = lambda: (learn.fit(epochs, learn.lr, cbs=ParamScheduler({'lr': _poly_schedule(learn, epochs)})) if learn.c2seg_spec.schedule == 'poly'
-                       else learn.fit_one_cycle(epochs, learn.lr))
+        fit = lambda: (learn.fit_one_cycle(epochs, learn.lr) if learn.c2seg_spec.schedule == 'one_cycle'
+                       else learn.fit(epochs, learn.lr, cbs=ParamScheduler({'lr': _schedule(learn, epochs)})))
         if quiet:
             with learn.no_bar(), learn.no_logging(): fit()
         else: fit()

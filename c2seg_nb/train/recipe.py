@@ -39,6 +39,7 @@ class Plan:
     iters: int|None               # this many iterations (rounded up to whole epochs)
     lr: float                     # learning rate (peak of one-cycle, start of poly)
     select: str                   # checkpoint kept: best 'source'-validation or 'target' mIoU
+    augment: bool                 # random flips and 90° rotations of training batches
     modalities: tuple = MODALITIES   # the modalities loaded
     options: dict = field(default_factory=dict)   # the method's options, resolved
     init: str|None = None         # start from these weights
@@ -97,7 +98,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     if adapt and spec.adaptation: raise ValueError(f"{method} adapts with callbacks of its own; choose its variant with --options, not --adapt")
     if adapt_gan not in ('bce', 'lsgan'): raise ValueError(f"adapt_gan must be 'bce' or 'lsgan', not {adapt_gan!r}")
     return Plan(as_dataset(data, dataset), method, size, protocol, seed, bs or s['bs'], hsi or s['hsi'], epochs, iters,
-                lr or s['lr'], s['select'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
+                lr or s['lr'], s['select'], s['augment'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
                 adapt, adapt_gan, device)
 
 # %% ../../nbs/19_train.recipe.ipynb #1de1fd21
@@ -106,7 +107,7 @@ def dataloaders(self:Plan, cache_dir:Path|str|None=None):
     "The seeded DataLoaders of the plan."
     set_seed(self.seed)
     with_target = method_spec(self.method).adaptation or self.select == 'target' or bool(self.adapt)
-    return c2seg_dataloaders(self.data, self.modalities, bs=self.bs, hsi=self.hsi, with_target=with_target, seed=self.seed,
+    return c2seg_dataloaders(self.data, self.modalities, bs=self.bs, hsi=self.hsi, augment=self.augment, with_target=with_target, seed=self.seed,
                              device=self.device, cache_dir=cache_dir)
 
 # %% ../../nbs/19_train.recipe.ipynb #a691f888
@@ -122,7 +123,7 @@ def learner(self:Plan, run_dir:Path|str|None=None, dls=None) -> C2SegLearner:
     dls = dls if dls is not None else self.dataloaders()
     learn = c2seg_learner(dls, self.method, self.size, self.protocol, run_dir, lr=self.lr, seed=self.seed, init=self.init,
                           adapt=self.adapt, adapt_gan=self.adapt_gan, **self.options)
-    learn.c2seg_config.update(epochs_planned=self.epochs, iters_planned=self.iters, hsi=self.hsi)
+    learn.c2seg_config.update(epochs_planned=self.epochs, iters_planned=self.iters, hsi=self.hsi, augment=self.augment)
     return learn
 
 # %% ../../nbs/19_train.recipe.ipynb #b01630b4
