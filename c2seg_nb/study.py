@@ -29,7 +29,7 @@ __all__ = ['PROFILES', 'study_run', 'summarize_runs', 'results_markdown', 'write
            'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
-_CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2)}   # from-scratch CPU runs (see each method's notebook)
+_CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
 PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU),
             'full': dict(preset='ab', seeds=(0, 1, 2), epochs=None, size='small', methods=None, overrides=_CPU)}
 

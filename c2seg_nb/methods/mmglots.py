@@ -14,19 +14,13 @@ from fastai.callback.core import Callback
 from fastai.optimizer import Adam
 from ..models.mmglots import MMGLOTS, load_beit, load_resnet
 from ..callback.training import AuxiliaryLoss, RescaleCrop
-from .spec import MethodSpec, Option, Protocol, register_method
+from .spec import MethodSpec, Option, Protocol, local_file, register_method
 
 # %% auto #0
 __all__ = ['MMGLOTS_ITERS', 'build_mmglots', 'mmglots_callbacks', 'FusionWeights', 'plot_fusion_weights', 'global_attention']
 
 # %% ../../nbs/20a_methods.mmglots.ipynb #d159f3d8
 MMGLOTS_ITERS = {'ab': 640_000, 'bw': 160_000}
-
-def _path_or_none(v) -> str|None:
-    "A local file's path, or None."
-    if v in (None, '', 'none', 'None'): return None
-    if not Path(v).is_file(): raise ValueError(f"{v}: no such file (pretrained weights come from local files only)")
-    return str(v)
 
 # %% ../../nbs/20a_methods.mmglots.ipynb #5577d3b1
 def build_mmglots(size:str, bands:dict, n_classes:int=N_CLASSES, encoders:str='separate', fusion:str='softmax',
@@ -61,8 +55,8 @@ register_method(MethodSpec(
     opt_func=partial(Adam, mom=0.9, sqr_mom=0.999, eps=1e-8, wd=0.05, decouple_wd=True),      # AdamW, as released
     options={'encoders': Option('separate', ('separate', 'shared'), 'HSI/SAR encoders: separate (released) or shared (paper)'),
              'fusion': Option('softmax', ('softmax', 'additive'), 'per-level fusion: softmax weights (released) or X_m + αX_h + βX_s (paper)'),
-             'pretrained': Option(None, _path_or_none, 'BEiT(-v2) checkpoint for the MSI encoder (raw or mmseg layout)', train_only=True),
-             'pretrained_cnn': Option(None, _path_or_none, 'timm ResNet(-D) checkpoint for the HSI and SAR encoders', train_only=True),
+             'pretrained': Option(None, local_file, 'BEiT(-v2) checkpoint for the MSI encoder (raw or mmseg layout)', train_only=True),
+             'pretrained_cnn': Option(None, local_file, 'timm ResNet(-D) checkpoint for the HSI and SAR encoders', train_only=True),
              'rescale_crop': Option(None, _optional_bool, 'the released random rescale-and-crop (default: under released)')},
     callbacks=mmglots_callbacks,
     protocols={'released': Protocol(bs=1, lr=3e-5, hsi='all', iters=MMGLOTS_ITERS['ab'], select='source',

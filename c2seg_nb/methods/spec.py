@@ -7,6 +7,7 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/methods.spec.html.md"""
 # %% ../../nbs/11_methods.spec.ipynb #81a4ad32
 from __future__ import annotations
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 from fastcore.basics import patch
 from ..core import IGNORE_INDEX
@@ -15,8 +16,8 @@ from fastai.optimizer import Adam
 from ..data.norm import HSI_SCALINGS
 
 # %% auto #0
-__all__ = ['SIZES', 'PROTOCOLS', 'SCHEDULES', 'SELECTIONS', 'SCHEDULE_ARGS', 'METHODS', 'Option', 'Protocol', 'MethodSpec',
-           'register_method']
+__all__ = ['SIZES', 'PROTOCOLS', 'SCHEDULES', 'SELECTIONS', 'SCHEDULE_ARGS', 'METHODS', 'Option', 'local_file', 'Protocol',
+           'MethodSpec', 'register_method']
 
 # %% ../../nbs/11_methods.spec.ipynb #4a22e924
 SIZES = ('paper', 'small')
@@ -44,6 +45,14 @@ class Option:
             except (ValueError, TypeError) as e: raise ValueError(f"option {name}={value!r}: {e}") from None
         if value not in self.accepts: raise ValueError(f"option {name} must be one of {list(self.accepts)}, not {value!r}")
         return value
+
+# %% ../../nbs/11_methods.spec.ipynb #7785233c
+def local_file(v, # a path, or None / '' / 'none' for no file
+              ) -> str|None:
+    "An `Option` validator: the path of an existing local file, or None."
+    if v in (None, '', 'none', 'None'): return None
+    if not Path(v).is_file(): raise ValueError(f"{v}: no such file (pretrained weights come from local files only)")
+    return str(v)
 
 # %% ../../nbs/11_methods.spec.ipynb #56463f03
 @dataclass(frozen=True)
