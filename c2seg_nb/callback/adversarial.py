@@ -16,7 +16,7 @@ from fastai.callback.core import Callback
 from ..models.discriminators import feature_discriminator, output_discriminator
 
 # %% auto #0
-__all__ = ['ALIGNMENT_LEVELS', 'gan_loss', 'entropy_map', 'DomainAdversarial', 'generator_splitter']
+__all__ = ['ALIGNMENT_LEVELS', 'gan_loss', 'entropy_map', 'level_kind', 'DomainAdversarial', 'generator_splitter']
 
 # %% ../../nbs/15_callback.adversarial.ipynb #7bb1b90b
 def gan_loss(kind:str, # 'lsgan' or 'bce'
@@ -38,6 +38,13 @@ def entropy_map(logits:torch.Tensor) -> torch.Tensor:
 # %% ../../nbs/15_callback.adversarial.ipynb #80dd1910
 ALIGNMENT_LEVELS = ('feature', 'output', 'entropy')
 
+def level_kind(level:str, # 'output', 'entropy', 'feature', or one of them with the model attribute it reads: 'entropy:aux_logits'
+              ) -> tuple[str, str|None]:
+    "The alignment kind of `level` and the model attribute it reads (None: the prediction, or `model.features`)."
+    kind, _, attr = level.partition(':')
+    if kind not in ALIGNMENT_LEVELS: raise ValueError(f"unknown alignment level {level!r}; choose from {ALIGNMENT_LEVELS} (optionally 'kind:model_attribute')")
+    return kind, attr or None
+
 class DomainAdversarial(Callback):
     "Adversarial UDA: target batches from `dls.target`, discriminators with their own optimiser, adversarial terms in `loss_grad`."
     order, run_valid = 20, False                       # after the Recorder's before_batch; training batches only
@@ -45,14 +52,20 @@ class DomainAdversarial(Callback):
                  gan:str='lsgan', # 'lsgan' (HighDAN) or 'bce' (ADVENT, the Top-2 team)
                  weights:dict|float=0.01, # segmenter's weight per level (a number: the same for all)
                  ramp_iters:int=0, # ramp the weights up linearly over this many iterations (0: none)
-                 d_lr:float=1e-4, # discriminators' learning rate (Adam)
+                 d_lr:float=1e-4, # discriminators' learning rate
                  d_betas:tuple=(0.9, 0.99), # discriminators' Adam betas
+                 d_opt:str='adam', # discriminators' optimiser: 'adam' (HighDAN) or 'sgd' (the Top-2 release)
+                 d_momentum:float=0.9, # SGD momentum of the discriminators
+                 d_wd:float=0., # weight decay (L2, as torch.optim) of the discriminators
+                 d_width:int=32, # first-layer width of the class-map discriminators (HighDAN 32, ADVENT and Top-2 64)
+                 d_loss_scale:float=1.0, # factor on the discriminators' loss (the Top-2 release halves each term: 0.5)
                  poly_power:float|None=0.9, # poly decay `lr·(1 − it/max_it)^power` of the discriminators (None: constant)
                  attend_target:bool=True, # set `model.attend=True` on target batches (HighDAN's feature attention)
                  free_source_graph:bool=True, # back-propagate the source loss before the target forward (less memory, as released)
                 ):
-        bad = [l for l in levels if l not in ALIGNMENT_LEVELS]
-        if bad: raise ValueError(f"unknown alignment levels {bad}")
+        self.kinds = {l: level_kind(l) for l in levels}
+        if d_opt not in ('adam', 'sgd'): raise ValueError(f"d_opt must be 'adam' or 'sgd', not {d_opt!r}")
+        self.d_opt_name, self.d_momentum, self.d_wd, self.d_width, self.d_loss_scale = d_opt, d_momentum, d_wd, d_width, d_loss_scale
         self.levels, self.gan, self.ramp_iters, self.poly_power, self.attend_target = tuple(levels), gan, ramp_iters, poly_power, attend_target
         self.weights = {l: (weights[l] if isinstance(weights, dict) else weights) for l in self.levels}
         self.d_lr, self.d_betas, self.free_source_graph = d_lr, d_betas, free_source_graph
@@ -60,10 +73,11 @@ class DomainAdversarial(Callback):
 
     def _disc(self, level):
         model = self.learn.model
-        if level == 'feature':
+        if self.kinds[level] == ('feature', None):
             own = getattr(model, 'feature_disc', None)
             return own if own is not None else feature_discriminator(model.n_features)
-        return output_discriminator(getattr(model, 'n_classes', N_CLASSES))
+        if self.kinds[level][0] == 'feature': return feature_discriminator(getattr(model, self.kinds[level][1]).shape[1])
+        return output_discriminator(getattr(model, 'n_classes', N_CLASSES), self.d_width)
 
     def before_fit(self):
         if getattr(self.dls, 'target', None) is None: raise ValueError("DomainAdversarial needs dls.target: build the DataLoaders with with_target=True")
@@ -71,7 +85,8 @@ class DomainAdversarial(Callback):
         if self.discs is None:
             with torch.random.fork_rng(devices=[]):         # building D must not move the generators a resumed run restored
                 self.discs = nn.ModuleDict({l: self._disc(l) for l in self.levels}).to(device)
-            self.d_opt = torch.optim.Adam(self.discs.parameters(), lr=self.d_lr, betas=self.d_betas)
+            self.d_opt = (torch.optim.Adam(self.discs.parameters(), lr=self.d_lr, betas=self.d_betas, weight_decay=self.d_wd) if self.d_opt_name == 'adam'
+                          else torch.optim.SGD(self.discs.parameters(), lr=self.d_lr, momentum=self.d_momentum, weight_decay=self.d_wd))
         if self._pending is not None:                      # a checkpoint's state, loaded before the discriminators existed
             self.discs.load_state_dict(self._pending['discs']); self.d_opt.load_state_dict(self._pending['d_opt'])
             self.history, self._pending = list(self._pending['history']), None
@@ -86,12 +101,12 @@ class DomainAdversarial(Callback):
         self._pending = state
 
     def _inputs(self, logits, features) -> dict:
-        "Each level's discriminator input."
-        out = {}
-        for l in self.levels:
-            if l == 'feature': out[l] = features
-            elif l == 'output': out[l] = logits.softmax(1)
-            else: out[l] = entropy_map(logits)
+        "Each level's discriminator input, from the prediction, the model's features or the attribute the level names."
+        out, model = {}, self.learn.model
+        for l, (kind, attr) in self.kinds.items():
+            x = getattr(model, attr) if attr else (features if kind == 'feature' else logits)
+            if x is None: raise ValueError(f"alignment level {l!r}: the model set no {attr or 'features'} in its forward")
+            out[l] = x if kind == 'feature' else x.float().softmax(1) if kind == 'output' else entropy_map(x.float())
         return out
 
     def _set_trainable(self, flag:bool):
@@ -128,7 +143,7 @@ class DomainAdversarial(Callback):
     def _scores(self, level, x):
         "D(x) for the segmenter's loss; HighDAN's D_f already ran on the target features for its attention."
         model = self.learn.model
-        if level == 'feature' and self.discs[level] is getattr(model, 'feature_disc', None) and getattr(model, 'feature_scores', None) is not None:
+        if self.kinds[level] == ('feature', None) and self.discs[level] is getattr(model, 'feature_disc', None) and getattr(model, 'feature_scores', None) is not None:
             return model.feature_scores
         return self.discs[level](x)
 
@@ -138,7 +153,7 @@ class DomainAdversarial(Callback):
         if self.poly_power is not None:
             for g in self.d_opt.param_groups: g['lr'] = self.d_lr * (1 - min(self.it, self.max_iter - 1) / self.max_iter) ** self.poly_power
         self.d_opt.zero_grad()
-        d_terms = {l: gan_loss(self.gan, self.discs[l](self.source_in[l].detach()), 0.) + gan_loss(self.gan, self.discs[l](self.target_in[l].detach()), 1.)
+        d_terms = {l: self.d_loss_scale * (gan_loss(self.gan, self.discs[l](self.source_in[l].detach()), 0.) + gan_loss(self.gan, self.discs[l](self.target_in[l].detach()), 1.))
                    for l in self.levels}
         sum(d_terms.values()).backward()
         self.d_opt.step()

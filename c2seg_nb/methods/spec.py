@@ -22,9 +22,11 @@ __all__ = ['SIZES', 'PROTOCOLS', 'SCHEDULES', 'SELECTIONS', 'SCHEDULE_ARGS', 'ME
 # %% ../../nbs/11_methods.spec.ipynb #4a22e924
 SIZES = ('paper', 'small')
 PROTOCOLS = ('clean', 'paper', 'released')
-SCHEDULES = ('one_cycle', 'poly', 'step')    # fastai's one-cycle; lr·(1 − t)^power after a warm-up; lr·γ^⌊it/step⌋
-SELECTIONS = ('source', 'target')            # the checkpoint kept: best source-validation or (reproduction only) target mIoU
-SCHEDULE_ARGS = {'one_cycle': set(), 'poly': {'power', 'warmup_iters', 'warmup_ratio'}, 'step': {'step_iters', 'gamma'}}
+SCHEDULES = ('one_cycle', 'poly', 'step', 'plateau', 'constant')   # fastai's one-cycle; lr·(1 − t)^power after a warm-up; lr·γ^⌊it/step⌋;
+                                                                  # a warm-up, then ×factor when validation mIoU stalls; constant
+SELECTIONS = ('source', 'target', 'last')    # the checkpoint kept: best source-validation, (reproduction only) best target mIoU, or the last
+SCHEDULE_ARGS = {'one_cycle': set(), 'poly': {'power', 'warmup_iters', 'warmup_ratio'}, 'step': {'step_iters', 'gamma'},
+                 'plateau': {'warmup_iters', 'factor', 'patience', 'threshold', 'min_lr'}, 'constant': set()}
 
 # %% ../../nbs/11_methods.spec.ipynb #a6f1364d
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Protocol:
     hsi:str = 'pca'             # HSI scaling, one of `HSI_SCALINGS`
     iters:int|None = None       # training iterations (the recipe turns them into epochs)
     epochs:int|None = None      # training epochs, where no iterations are set
-    select:str = 'source'       # checkpoint kept: best 'source'-validation or best 'target' mIoU (reproduction only)
+    select:str = 'source'       # checkpoint kept: best 'source'-validation, best 'target' mIoU (reproduction only), or the 'last'
     augment:bool = True         # random flips and 90° rotations of training batches
     schedule_args:dict = field(default_factory=dict)   # overrides of the method's `schedule_args`
     note:str = ''               # where these settings come from
@@ -93,6 +95,7 @@ class MethodSpec:
     schedule_args: dict = field(default_factory=dict)   # 'poly': power (0.9), warmup_iters (0), warmup_ratio (1e-6); 'step': step_iters, gamma
     opt_func: Callable = Adam             # fastai optimiser
     splitter: Callable|None = None        # fastai splitter (e.g. to keep a discriminator out of the optimiser)
+    pretrain: str|None = None             # a registered method trained first, whose kept weights start this one (two-stage methods)
 
     def __post_init__(self):
         problems = ([f"schedule must be one of {SCHEDULES}"] if self.schedule not in SCHEDULES else []) + \

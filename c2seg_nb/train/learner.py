@@ -24,8 +24,8 @@ from ..methods.registry import build_model, method_spec
 from .runs import RUN_FILES, RunTracker, data_fingerprint, environment, load_callback_states, set_rng_state, write_json
 
 # %% auto #0
-__all__ = ['ADAPT_WEIGHT', 'C2SegLearner', 'TargetValidation', 'load_weights', 'adaptation_callback', 'c2seg_learner', 'poly_lr',
-           'step_lr', 'fit_run', 'show_results']
+__all__ = ['ADAPT_WEIGHT', 'SELECTION_MONITORS', 'C2SegLearner', 'TargetValidation', 'load_weights', 'adaptation_callback',
+           'c2seg_learner', 'poly_lr', 'step_lr', 'WarmupPlateau', 'fit_run', 'show_results']
 
 # %% ../../nbs/18_train.learner.ipynb #e87d6b36
 class C2SegLearner(Learner):
@@ -93,6 +93,8 @@ def adaptation_callback(model, # the method's model
     return DomainAdversarial(tuple(adapt), gan=gan, weights=dict(adapt), attend_target=False)
 
 # %% ../../nbs/18_train.learner.ipynb #7e2a0b04
+SELECTION_MONITORS = {'source': 'miou', 'target': 'target_miou', 'last': 'epoch'}   # what RunTracker maximises: 'epoch' keeps the last
+
 def c2seg_learner(dls, # `c2seg_dataloaders(...)`
                   method:str, # a registered method (`method_names()`)
                   size:str='small', # 'paper' or 'small'
@@ -113,7 +115,7 @@ def c2seg_learner(dls, # `c2seg_dataloaders(...)`
     run_dir.mkdir(parents=True, exist_ok=True)
     model = build_model(method, size, dls.bands, **options)
     if init is not None: load_weights(model, init)
-    cbs = [RunTracker(run_dir, monitor='target_miou' if select == 'target' else 'miou')] + ([TargetValidation()] if select == 'target' else [])
+    cbs = [RunTracker(run_dir, monitor=SELECTION_MONITORS[select])] + ([TargetValidation()] if select == 'target' else [])
     cbs += spec.callbacks(dls, protocol, **options) if spec.callbacks else []
     if adapt: cbs.append(adaptation_callback(model, method, adapt, adapt_gan))
     learn = C2SegLearner(dls, model, loss_func=spec.make_loss(**options), opt_func=spec.opt_func, lr=lr or settings['lr'],
@@ -147,14 +149,47 @@ def step_lr(lr:float, # the starting learning rate
     def _inner(pos): return lr * gamma ** int(pos / step + 1e-9)
     return _inner
 
+# %% ../../nbs/18_train.learner.ipynb #3b7e0c02
+class WarmupPlateau(Callback):
+    "A linear warm-up over `warmup_iters`, then ReduceLROnPlateau on source-validation mIoU (mode max, absolute threshold)."
+    order = 60                                          # after the Recorder has the epoch's metrics
+    def __init__(self, lr:float, # the rate after the warm-up
+                 warmup_iters:int=0, # iterations of linear warm-up
+                 factor:float=0.8, # the rate's factor on a plateau
+                 patience:int=3, # epochs without improvement tolerated
+                 threshold:float=5e-4, # the least rise that counts as an improvement
+                 min_lr:float=1e-6, # the rate never goes below this
+                 monitor:str='miou', # the recorded metric watched
+                ):
+        self.base, self.warmup_iters, self.factor, self.patience, self.threshold, self.min_lr, self.monitor = lr, warmup_iters, factor, patience, threshold, min_lr, monitor
+        self.lr, self.best, self.bad = lr, -float('inf'), 0
+    def state_dict(self) -> dict: return dict(lr=self.lr, best=self.best, bad=self.bad)
+    def load_state_dict(self, state:dict): self.lr, self.best, self.bad = state['lr'], state['best'], state['bad']
+    def before_fit(self): self.it = getattr(self.learn, 'resume_epoch', 0) * len(self.dls.train)
+    def before_batch(self):
+        if not self.training: return
+        warm = self.it < self.warmup_iters
+        self.opt.set_hyper('lr', self.base * (self.it + 1) / self.warmup_iters if warm else self.lr)
+    def after_batch(self):
+        if self.training: self.it += 1
+    def after_epoch(self):
+        if self.it < self.warmup_iters: return                  # the plateau watch starts after the warm-up, as released
+        names = list(self.recorder.metric_names[1:-1])
+        score = float(self.recorder.log[1 + names.index(self.monitor)])
+        if score > self.best + self.threshold: self.best, self.bad = score, 0
+        else: self.bad += 1
+        if self.bad > self.patience: self.lr, self.bad = max(self.lr * self.factor, self.min_lr), 0
+
 # %% ../../nbs/18_train.learner.ipynb #08c43728
-def _schedule(learn, epochs):
-    "The method's poly or step schedule over `epochs`, its iterations (warm-up, step) turned into shares of the run."
+def _schedule(learn, epochs) -> Callback|None:
+    "The callback of the method's schedule over `epochs` (None: one-cycle or constant), its iterations turned into shares of the run."
     spec = learn.c2seg_spec
     a, total = spec.schedule_args | spec.protocols[learn.c2seg_config['protocol']].schedule_args, epochs * len(learn.dls.train)
-    if spec.schedule == 'step': return step_lr(learn.lr, a.get('step_iters', total) / total, a.get('gamma', 0.5))
+    if spec.schedule in ('one_cycle', 'constant'): return None
+    if spec.schedule == 'plateau': return WarmupPlateau(learn.lr, **a)
+    if spec.schedule == 'step': return ParamScheduler({'lr': step_lr(learn.lr, a.get('step_iters', total) / total, a.get('gamma', 0.5))})
     warmup = a.pop('warmup_iters', 0) / total
-    return poly_lr(learn.lr, warmup=min(warmup, 1.), **a)
+    return ParamScheduler({'lr': poly_lr(learn.lr, warmup=min(warmup, 1.), **a)})
 
 def fit_run(learn:C2SegLearner, # from `c2seg_learner`
             epochs:int, # total epochs of the schedule
@@ -164,6 +199,8 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
     "Train with the method's schedule (one-cycle or poly), recording the run; returns `final.json`'s content."
     run_dir, tracker = Path(learn.path), learn.run_tracker
     learn.resume_epoch = 0
+    schedule = _schedule(learn, epochs)
+    if schedule is not None: learn.add_cb(schedule)           # before a resume restores its state (plateau)
     if resume and (run_dir/'checkpoint.pth').exists():
         ckpt = torch.load(run_dir/'checkpoint.pth', weights_only=False)
         if ckpt['n_epoch'] != epochs: raise ValueError(f"{run_dir}: the checkpoint is from a {ckpt['n_epoch']}-epoch run, not {epochs}.")
@@ -179,11 +216,14 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
     write_json(run_dir/'config.json', learn.c2seg_config)
     learn.dls.normalizer.save(run_dir/'normalizer.json')
     if learn.resume_epoch < epochs:
-        fit = lambda: (learn.fit_one_cycle(epochs, learn.lr) if learn.c2seg_spec.schedule == 'one_cycle'
-                       else learn.fit(epochs, learn.lr, cbs=ParamScheduler({'lr': _schedule(learn, epochs)})))
-        if quiet:
-            with learn.no_bar(), learn.no_logging(): fit()
-        else: fit()
+        fit = lambda: learn.fit_one_cycle(epochs, learn.lr) if learn.c2seg_spec.schedule == 'one_cycle' else learn.fit(epochs, learn.lr)
+        try:
+            if quiet:
+                with learn.no_bar(), learn.no_logging(): fit()
+            else: fit()
+        finally:
+            if schedule is not None: learn.remove_cb(schedule)
+    elif schedule is not None: learn.remove_cb(schedule)
     learn.model.load_state_dict(torch.load(run_dir/'model.pth'))      # the weights kept by the protocol's selection
     final = dict(best_epoch=tracker.best_epoch, best_score=tracker.best, monitor=tracker.monitor,
                  best_miou=tracker.best if tracker.monitor == 'miou' else None, last=getattr(tracker, 'last', None), epochs=epochs)

@@ -7,7 +7,7 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/train.recipe.html.md"""
 # %% ../../nbs/19_train.recipe.ipynb #d32a5a2c
 from __future__ import annotations
 import json, math, sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated
 from fastcore.basics import patch
@@ -46,6 +46,7 @@ class Plan:
     adapt: dict|None = None       # adversarial adaptation added to the method: {level: weight}
     adapt_gan: str = 'bce'        # its GAN loss
     device: str|None = None       # 'cpu', 'cuda', ... (None: CUDA if available)
+    pretrain_epochs: int|None = None   # a two-stage method's first stage: this many epochs (None: its protocol's length)
 
 # %% ../../nbs/19_train.recipe.ipynb #2a84d063
 def _positive(name, value):
@@ -83,6 +84,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
          adapt_gan:str='bce', # its GAN loss: 'bce' or 'lsgan'
          dataset:str|None=None, # the dataset key, where the folder does not record it
          device:str|None=None, # 'cpu', 'cuda', ...
+         pretrain_epochs:int|None=None, # a two-stage method's first stage: epochs (default: its protocol's length)
         ) -> Plan:
     "Resolve and check every choice of a training run."
     spec = method_spec(method)
@@ -90,7 +92,8 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     s = spec.settings(protocol)
     if hsi is not None and hsi not in HSI_SCALINGS: raise ValueError(f"hsi must be one of {HSI_SCALINGS}, not {hsi!r}")
     if lr is not None and not lr > 0: raise ValueError(f"lr must be positive, not {lr!r}")
-    _positive('bs', bs); _positive('epochs', epochs); _positive('iters', iters)
+    _positive('bs', bs); _positive('epochs', epochs); _positive('iters', iters); _positive('pretrain_epochs', pretrain_epochs)
+    if pretrain_epochs is not None and spec.pretrain is None: raise ValueError(f"{method} has no first stage; pretrain_epochs applies to two-stage methods")
     if epochs is None and iters is None: epochs, iters = (None, s['iters']) if s['iters'] else (s['epochs'], None)
     elif epochs is not None: iters = None
     if init is not None and not Path(init).exists(): raise FileNotFoundError(f"{init}: no weights to start from; give a run folder or a .pth file.")
@@ -99,7 +102,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     if adapt_gan not in ('bce', 'lsgan'): raise ValueError(f"adapt_gan must be 'bce' or 'lsgan', not {adapt_gan!r}")
     return Plan(as_dataset(data, dataset), method, size, protocol, seed, bs or s['bs'], hsi or s['hsi'], epochs, iters,
                 lr or s['lr'], s['select'], s['augment'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
-                adapt, adapt_gan, device)
+                adapt, adapt_gan, device, pretrain_epochs)
 
 # %% ../../nbs/19_train.recipe.ipynb #1de1fd21
 @patch
@@ -128,11 +131,24 @@ def learner(self:Plan, run_dir:Path|str|None=None, dls=None) -> C2SegLearner:
 
 # %% ../../nbs/19_train.recipe.ipynb #b01630b4
 @patch
+def pretrain_plan(self:Plan) -> Plan|None:
+    "The first stage of a two-stage method (its `pretrain` method, same data, size, protocol, seed and shared options); None otherwise."
+    first = method_spec(self.method).pretrain
+    if first is None or self.init is not None: return None
+    options = {k: v for k, v in self.options.items() if k in method_spec(first).options}
+    return plan(self.data, first, self.size, self.protocol, self.seed, modalities=self.modalities, options=options, device=self.device,
+                epochs=self.pretrain_epochs)
+
+@patch
 def fit(self:Plan, run_dir:Path|str, # where the run is recorded
         resume:bool=False, # continue from the run folder's checkpoint
         quiet:bool=False, # no progress bar or epoch table
        ) -> tuple[C2SegLearner, dict]:
-    "Train the plan into `run_dir`; the learner (with the kept weights) and `final.json`'s content."
+    "Train the plan into `run_dir` (a two-stage method: its first stage into `run_dir/stage1` first); the learner (with the kept weights) and `final.json`'s content."
+    first = self.pretrain_plan()
+    if first is not None:
+        first.fit(Path(run_dir)/'stage1', resume=resume, quiet=quiet)
+        self = replace(self, init=str(Path(run_dir)/'stage1'))
     learn = self.learner(run_dir)
     return learn, fit_run(learn, self.n_epochs(len(learn.dls.train)), resume=resume, quiet=quiet)
 
@@ -169,6 +185,7 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
               adapt:str=None, # add adversarial adaptation: output, entropy and/or feature, with weights (e.g. entropy, output=0.01,entropy=0.001)
               adapt_gan:Annotated[str, {'choices': ['bce', 'lsgan']}]='bce', # the adaptation's GAN loss
               dataset:Annotated[str, {'choices': DATASET_KEYS}]=None, # the dataset, where the folder does not record it (e.g. ab for the challenge archive)
+              pretrain_epochs:int=None, # a two-stage method's first stage (e.g. uda_source before uda): epochs (default: its protocol's)
               resume:bool=False, # continue an interrupted run from RUN_DIR/checkpoint.pth
               quiet:bool=False, # no progress bar or epoch table
               device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
@@ -177,7 +194,8 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
     try:
         opts = parse_options(options) | ({'inputs': inputs} if inputs else {}) | ({'pretrained': pretrained} if pretrained else {})
         p = plan(data, method, size, protocol, seed, bs=bs, lr=lr, epochs=epochs, iters=iters, hsi=hsi, modalities=modalities,
-                 options=opts, init=init, adapt=adapt, adapt_gan=adapt_gan, dataset=dataset, device=device)
+                 options=opts, init=init, adapt=adapt, adapt_gan=adapt_gan, dataset=dataset, device=device,
+                 pretrain_epochs=pretrain_epochs)
         learn, final = p.fit(run_dir, resume=resume, quiet=quiet)
     except (ValueError, FileNotFoundError, LookupError, ImportError) as e: sys.exit(f"c2seg-train: {e}")
     print(f"best {final['monitor']} {final['best_score']:.4f} at epoch {final['best_epoch']} of {final['epochs']}; run recorded in {run_dir}")
