@@ -37,14 +37,15 @@ def blend_weights(height:int, # window rows
 
 # %% ../nbs/21_infer.ipynb #cdaf5d0d
 TTA_VIEWS = {'d4': tuple((k, flip) for flip in (False, True) for k in range(4)),
-             'flips': ((0, False), (0, True), (2, True), (2, False))}
+             'flips': ((0, False), (0, True), (2, True), (2, False)),
+             'six': ((0, False), (2, True), (0, True), (1, False), (2, False), (3, False))}   # the Top-2 release's views
 
 def _tta_views(tta) -> tuple:
     if tta is False or tta is None: return ((0, False),)
     if isinstance(tta, (tuple, list)) and tta and all(isinstance(v, tuple) and len(v) == 2 and v[0] in range(4) for v in tta):
         return tuple((int(k), bool(f)) for k, f in tta)                 # an explicit subset of views
     key = 'd4' if tta is True else tta
-    if key not in TTA_VIEWS: raise ValueError(f"tta must be False, True, 'd4' or 'flips', not {tta!r}")
+    if key not in TTA_VIEWS: raise ValueError(f"tta must be False, True, 'd4', 'flips' or 'six', not {tta!r}")
     return TTA_VIEWS[key]
 
 def _apply_view(x:torch.Tensor, k:int, flip:bool) -> torch.Tensor:
@@ -58,7 +59,7 @@ def _undo_view(y:torch.Tensor, k:int, flip:bool) -> torch.Tensor:
 # %% ../nbs/21_infer.ipynb #c2ceb2db
 def predict_probs(model, # `model(*xs) -> logits (B, 14, h, w)`
                   xs:list, # the model's inputs: float32 `B×C×h×w` tensors, already normalised
-                  tta=False, # False, True/'d4' (8 views) or 'flips' (4 views)
+                  tta=False, # False, True/'d4' (8 views), 'flips' (4) or 'six' (the Top-2 release's)
                  ) -> torch.Tensor:
     "Class probabilities `(B, 14, h, w)` of one batch, averaged over the TTA views."
     views, total = _tta_views(tta), None
@@ -202,7 +203,7 @@ def predict_scene(model, # `model(*xs) -> logits (B, 14, h, w)`
                   window:int|None=None, # window size, pixels; None: `model.tile_size`, else 256
                   overlap:float=0.5, # fraction of a window shared with its neighbour, in [0, 1)
                   bs:int=8, # windows per forward pass
-                  tta=False, # False, True/'d4' (8 views) or 'flips' (4 views)
+                  tta=False, # False, True/'d4' (8 views), 'flips' (4) or 'six' (the Top-2 release's)
                   device=None, # None: the model's device
                   progress:bool=False, # show a progress bar over strips
                   convention:str=DEFAULT_CONVENTION, # labels by `predict_labels`: under 'rse'/'mmseg' background is never predicted
@@ -245,7 +246,7 @@ def predict_tiles(model, # `model(*xs) -> logits (B, 14, h, w)`
                   out_dir:Path|str, # where `N_prediction.tif` go; never inside the dataset folder
                   domain:str='target', # the normaliser's domain for these tiles
                   bs:int=8, # tiles per forward pass
-                  tta=False, # False, True/'d4' (8 views) or 'flips' (4 views)
+                  tta=False, # False, True/'d4' (8 views), 'flips' (4) or 'six' (the Top-2 release's)
                   device=None, # None: the model's device
                   convention:str=DEFAULT_CONVENTION, # labels by `predict_labels`
                   progress:bool=False, # show a progress bar

@@ -14,52 +14,59 @@ from .core import DOMAIN_OF, SPLITS
 from .data.io import C2SegDataError, open_scene
 from .data.layout import as_dataset
 from .infer import predict_scene, predict_tiles
-from .train.runs import load_run
+from .postprocess import FUSION_RULES, RAW, postprocessed_model
 
 # %% auto #0
 __all__ = ['predict_run', 'predict_cli']
 
 # %% ../nbs/23_predict.ipynb #3503c6a7
-def predict_run(run_dir:Path|str, # a run folder written by `fit_run` / `c2seg-train`
+def predict_run(run_dir, # a run folder written by `fit_run` / `c2seg-train`, or a list of them (logits averaged)
                 data, # a dataset folder (path or `DatasetFolder`)
                 out_dir:Path|str, # predictions go here (never inside `data`)
                 split:str='test', # the tiles to predict; 'test' is the target city
                 scene:Path|str|None=None, # a scene to predict whole; default: the dataset's scene of the split's domain, if it has one
-                tta:bool=False, # average the 8 flips/rotations
+                tta=False, # average logits over views: False, 'six' (the Top-2 release), True/'d4' (8), 'flips' (4)
                 bs:int=8, # windows or tiles per forward pass
                 device:str='cpu', # where to run the model
+                experts:dict|None=None, # class-specific fusion: {class (index or name part): run folder}
+                rule:str='claim', # the fusion rule, one of `FUSION_RULES`
                ) -> dict:
-    "Predict a split's tiles (and its scene, if known) with a trained run; return what was written."
-    model, normalizer, cfg = load_run(run_dir, device)
-    modalities, domain = tuple(cfg['modalities']), DOMAIN_OF[split]
+    "Predict a split's tiles (and its scene, if known) with trained runs and their post-processing; return what was written."
+    runs = [run_dir] if isinstance(run_dir, (str, Path)) else list(run_dir)
+    domain = DOMAIN_OF[split]
+    model, modalities = postprocessed_model(runs, experts, rule, tta, domain, device)
     data, out_dir = as_dataset(data), Path(out_dir)
     t0 = time.time()
-    written = dict(run=str(run_dir), split=split, tiles=[], scene=None)
+    written = dict(run=str(runs[0]) if len(runs) == 1 else [str(r) for r in runs], split=split, tiles=[], scene=None,
+                   experts={str(k): str(v) for k, v in (experts or {}).items()} or None, tta=tta)
     ts = data.tiles(split, modalities)
-    written['tiles'] = [str(p) for p in predict_tiles(model, ts, normalizer, modalities, out_dir/'tiles', domain=domain,
-                                                        bs=bs, tta=tta, device=device)]
+    written['tiles'] = [str(p) for p in predict_tiles(model, ts, RAW, modalities, out_dir/'tiles', domain=domain, bs=bs, device=device)]
     scene = scene if scene is not None else data.scene_dir(domain)
     if scene is not None:
         sc = open_scene(scene)
         window = ts.verify()['tile_size'][0]
-        predict_scene(model, sc, normalizer, modalities, domain=domain, window=window, bs=bs, tta=tta,
-                      device=device, out_path=out_dir/'scene_prediction.tif')
+        predict_scene(model, sc, RAW, modalities, domain=domain, window=window, bs=bs, device=device, out_path=out_dir/'scene_prediction.tif')
         written['scene'] = str(out_dir/'scene_prediction.tif')
     written['seconds'] = round(time.time() - t0, 2)
     return written
 
 # %% ../nbs/23_predict.ipynb #b0772047
 @call_parse
-def predict_cli(run_dir:str, # a run folder written by c2seg-train
+def predict_cli(run_dir:Annotated[str, {'nargs': '+'}], # run folders written by c2seg-train; several: their logits averaged
                 data:str, # dataset folder (tiles under <split>/)
                 out_dir:str, # where predictions go (tiles/N_prediction.tif, scene_prediction.tif)
                 split:Annotated[str, {'choices': SPLITS}]='test', # which tiles: test = the target city
                 scene:str=None, # a scene to predict whole (.mat or GeoTIFF scene folder); default: the dataset's own scene (DATA/scenes/<domain>), if any
-                tta:bool=False, # average the 8 flips/rotations
+                tta:str=None, # average logits over views: six (the Top-2 release), d4 (8), flips (4)
+                experts:str=None, # class-specific fusion: CLASS=RUN, comma-separated (e.g. street=runs/msi,water=runs/sar,arable=runs/hsi)
+                rule:Annotated[str, {'choices': FUSION_RULES}]='claim', # claim: experts add their class; decide: they alone decide it
                 bs:int=8, # windows or tiles per forward pass
                 device:str='cpu', # 'cpu', 'cuda', ...
                ):
     "Predict a dataset's tiles (the challenge submission format) and, where known, its whole scene with a trained run."
-    try: w = predict_run(run_dir, data, out_dir, split, scene, tta, bs, device)
+    try:
+        pairs = [e.split('=', 1) for e in filter(None, (experts or '').split(','))]
+        if any(len(p) != 2 for p in pairs): raise ValueError(f"--experts takes CLASS=RUN pairs, comma-separated (e.g. water=runs/sar), not {experts!r}")
+        w = predict_run(run_dir, data, out_dir, split, scene, tta or False, bs, device, dict(pairs) or None, rule)
     except (ValueError, FileNotFoundError) as e: sys.exit(f"c2seg-predict: {e}")
     print(f"{len(w['tiles'])} tile predictions in {Path(out_dir)/'tiles'}" + (f"; scene prediction {w['scene']}" if w['scene'] else '') + f" ({w['seconds']} s)")
