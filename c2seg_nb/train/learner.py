@@ -162,14 +162,14 @@ class WarmupPlateau(Callback):
                  monitor:str='miou', # the recorded metric watched
                 ):
         self.base, self.warmup_iters, self.factor, self.patience, self.threshold, self.min_lr, self.monitor = lr, warmup_iters, factor, patience, threshold, min_lr, monitor
-        self.lr, self.best, self.bad = lr, -float('inf'), 0
-    def state_dict(self) -> dict: return dict(lr=self.lr, best=self.best, bad=self.bad)
-    def load_state_dict(self, state:dict): self.lr, self.best, self.bad = state['lr'], state['best'], state['bad']
+        self.rate, self.best, self.bad = lr, -float('inf'), 0
+    def state_dict(self) -> dict: return dict(rate=self.rate, best=self.best, bad=self.bad)
+    def load_state_dict(self, state:dict): self.rate, self.best, self.bad = state['rate'], state['best'], state['bad']
     def before_fit(self): self.it = getattr(self.learn, 'resume_epoch', 0) * len(self.dls.train)
     def before_batch(self):
         if not self.training: return
         warm = self.it < self.warmup_iters
-        self.opt.set_hyper('lr', self.base * (self.it + 1) / self.warmup_iters if warm else self.lr)
+        self.opt.set_hyper('lr', self.base * (self.it + 1) / self.warmup_iters if warm else self.rate)
     def after_batch(self):
         if self.training: self.it += 1
     def after_epoch(self):
@@ -178,7 +178,7 @@ class WarmupPlateau(Callback):
         score = float(self.recorder.log[1 + names.index(self.monitor)])
         if score > self.best + self.threshold: self.best, self.bad = score, 0
         else: self.bad += 1
-        if self.bad > self.patience: self.lr, self.bad = max(self.lr * self.factor, self.min_lr), 0
+        if self.bad > self.patience: self.rate, self.bad = max(self.rate * self.factor, self.min_lr), 0
 
 # %% ../../nbs/18_train.learner.ipynb #08c43728
 def _schedule(learn, epochs) -> Callback|None:
