@@ -38,11 +38,12 @@ def entropy_map(logits:torch.Tensor) -> torch.Tensor:
 # %% ../../nbs/15_callback.adversarial.ipynb #80dd1910
 ALIGNMENT_LEVELS = ('feature', 'output', 'entropy')
 
-def level_kind(level:str, # 'output', 'entropy', 'feature', or one of them with the model attribute it reads: 'entropy:aux_logits'
+def level_kind(level:str, # 'output', 'entropy', 'feature', or a class-map level with the model output it reads: 'entropy:aux_logits'
               ) -> tuple[str, str|None]:
     "The alignment kind of `level` and the model attribute it reads (None: the prediction, or `model.features`)."
     kind, _, attr = level.partition(':')
-    if kind not in ALIGNMENT_LEVELS: raise ValueError(f"unknown alignment level {level!r}; choose from {ALIGNMENT_LEVELS} (optionally 'kind:model_attribute')")
+    if kind not in ALIGNMENT_LEVELS: raise ValueError(f"unknown alignment level {level!r}; choose from {ALIGNMENT_LEVELS} (optionally 'output:attr' or 'entropy:attr')")
+    if kind == 'feature' and attr: raise ValueError(f"alignment level {level!r}: features are always `model.features`; only output and entropy levels name an attribute")
     return kind, attr or None
 
 class DomainAdversarial(Callback):
@@ -73,10 +74,9 @@ class DomainAdversarial(Callback):
 
     def _disc(self, level):
         model = self.learn.model
-        if self.kinds[level] == ('feature', None):
+        if self.kinds[level][0] == 'feature':
             own = getattr(model, 'feature_disc', None)
             return own if own is not None else feature_discriminator(model.n_features)
-        if self.kinds[level][0] == 'feature': return feature_discriminator(getattr(model, self.kinds[level][1]).shape[1])
         return output_discriminator(getattr(model, 'n_classes', N_CLASSES), self.d_width)
 
     def before_fit(self):
@@ -143,7 +143,7 @@ class DomainAdversarial(Callback):
     def _scores(self, level, x):
         "D(x) for the segmenter's loss; HighDAN's D_f already ran on the target features for its attention."
         model = self.learn.model
-        if self.kinds[level] == ('feature', None) and self.discs[level] is getattr(model, 'feature_disc', None) and getattr(model, 'feature_scores', None) is not None:
+        if self.kinds[level][0] == 'feature' and self.discs[level] is getattr(model, 'feature_disc', None) and getattr(model, 'feature_scores', None) is not None:
             return model.feature_scores
         return self.discs[level](x)
 

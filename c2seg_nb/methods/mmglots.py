@@ -7,7 +7,6 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/methods.mmglots.html.md"""
 # %% ../../nbs/20a_methods.mmglots.ipynb #6841dcbd
 from __future__ import annotations
 from functools import partial
-from pathlib import Path
 import torch
 from ..core import N_CLASSES
 from fastai.callback.core import Callback

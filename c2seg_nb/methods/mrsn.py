@@ -7,7 +7,6 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/methods.mrsn.html.md"""
 # %% ../../nbs/20b_methods.mrsn.ipynb #4cdf02b8
 from __future__ import annotations
 from functools import partial
-from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -92,7 +92,7 @@ class MethodSpec:
     callbacks: Callable|None = None       # (dls, protocol, **options) -> list of extra callbacks
     adaptation: bool = False              # trains on the unlabelled target stream as well
     schedule: str = 'one_cycle'           # one of `SCHEDULES`
-    schedule_args: dict = field(default_factory=dict)   # 'poly': power (0.9), warmup_iters (0), warmup_ratio (1e-6); 'step': step_iters, gamma
+    schedule_args: dict = field(default_factory=dict)   # per schedule, the keys of `SCHEDULE_ARGS` (e.g. 'poly': power, warmup_iters, warmup_ratio)
     opt_func: Callable = Adam             # fastai optimiser
     splitter: Callable|None = None        # fastai splitter (e.g. to keep a discriminator out of the optimiser)
     pretrain: str|None = None             # a registered method trained first, whose kept weights start this one (two-stage methods)
@@ -101,9 +101,9 @@ class MethodSpec:
         problems = ([f"schedule must be one of {SCHEDULES}"] if self.schedule not in SCHEDULES else []) + \
                    [f"unknown protocol {p!r} (protocols: {PROTOCOLS})" for p in self.protocols if p not in PROTOCOLS] + \
                    [f"unknown size {s!r} (sizes: {SIZES})" for s in self.sizes if s not in SIZES] + \
-                   [f"option {k} is not an Option" for k, o in self.options.items() if not isinstance(o, Option)] + \
-                   [f"unknown schedule_args {sorted(set(self.schedule_args) - SCHEDULE_ARGS[self.schedule])}"
-                    for _ in [0] if self.schedule in SCHEDULE_ARGS and set(self.schedule_args) - SCHEDULE_ARGS[self.schedule]]
+                   [f"option {k} is not an Option" for k, o in self.options.items() if not isinstance(o, Option)]
+        unknown = set(self.schedule_args) - SCHEDULE_ARGS.get(self.schedule, set())
+        if unknown: problems.append(f"unknown schedule_args {sorted(unknown)}")
         if problems: raise ValueError(f"method {self.name!r}: " + '; '.join(problems))
 
 # %% ../../nbs/11_methods.spec.ipynb #d3fc7385

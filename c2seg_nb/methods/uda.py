@@ -52,14 +52,15 @@ register_method(MethodSpec(
     schedule_args={'warmup_iters': 105, 'factor': 0.8, 'patience': 3, 'threshold': 5e-4, 'min_lr': 1e-6},
     options=dict(_OPTIONS),
     protocols={'released': Protocol(bs=32, hsi='all', iters=2100, augment=False, select='source', note=_NOTE_1),
-               'clean': Protocol(bs=8, hsi='pca', select='source', schedule_args={'warmup_iters': 50},
-                                 note='the project protocol: leak-free PCA, spatial source validation, augmentation')}))
+               'clean': Protocol(bs=8, lr=2e-2, hsi='pca', epochs=60, select='source', schedule_args={'warmup_iters': 50},
+                                 note='the project protocol: leak-free PCA, spatial source validation, augmentation; lr and length chosen on source validation (below)')}))
 
 register_method(MethodSpec(
     'uda', build_uda, reference='Top-2 of the C2Seg challenge, JSTARS 2024 (seed 003 §IV); stage 2 of Top2-Seg-HRN',
     description='Top-2: entropy-map adversarial adaptation (two discriminators) from the source-trained network of uda_source',
     lr=5e-5, epochs=20, bs=8, opt_func=UDA_ADAPT_OPT, schedule='constant', pretrain='uda_source',
     options=_OPTIONS | {'adversarial': Option(1.0, _non_negative, 'factor on the adversarial weights 0.001/0.0002 (0: the control)')},
-    loss=None, callbacks=uda_callbacks, adaptation=True,
+    callbacks=uda_callbacks, adaptation=True,
     protocols={'released': Protocol(bs=32, hsi='all', iters=4500, augment=False, select='last', note=_NOTE_2),
-               'clean': Protocol(bs=8, hsi='pca', select='last', note='the project protocol: a fixed length, the last weights kept; no target labels')}))
+               'clean': Protocol(bs=8, lr=2e-3, hsi='pca', epochs=20, select='last',
+                                 note="the project protocol: stage 1's rate ÷ 10 as released, a fixed length, the last weights kept; no target labels")}))

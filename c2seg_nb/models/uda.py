@@ -10,7 +10,7 @@ import copy
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import MODALITIES, N_CLASSES
+from ..core import N_CLASSES
 from timm.models.hrnet import HighResolutionNetFeatures, cfg_cls
 
 # %% auto #0

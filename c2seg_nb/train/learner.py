@@ -215,15 +215,14 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
     learn.c2seg_config['epochs'] = epochs
     write_json(run_dir/'config.json', learn.c2seg_config)
     learn.dls.normalizer.save(run_dir/'normalizer.json')
-    if learn.resume_epoch < epochs:
-        fit = lambda: learn.fit_one_cycle(epochs, learn.lr) if learn.c2seg_spec.schedule == 'one_cycle' else learn.fit(epochs, learn.lr)
-        try:
+    fit = lambda: learn.fit_one_cycle(epochs, learn.lr) if learn.c2seg_spec.schedule == 'one_cycle' else learn.fit(epochs, learn.lr)
+    try:
+        if learn.resume_epoch < epochs:
             if quiet:
                 with learn.no_bar(), learn.no_logging(): fit()
             else: fit()
-        finally:
-            if schedule is not None: learn.remove_cb(schedule)
-    elif schedule is not None: learn.remove_cb(schedule)
+    finally:
+        if schedule is not None: learn.remove_cb(schedule)
     learn.model.load_state_dict(torch.load(run_dir/'model.pth'))      # the weights kept by the protocol's selection
     final = dict(best_epoch=tracker.best_epoch, best_score=tracker.best, monitor=tracker.monitor,
                  best_miou=tracker.best if tracker.monitor == 'miou' else None, last=getattr(tracker, 'last', None), epochs=epochs)
