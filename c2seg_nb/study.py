@@ -6,7 +6,7 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/study.html.md"""
 
 # %% ../nbs/25_study.ipynb #2a961fea
 from __future__ import annotations
-import csv, json, sys, time
+import csv, json, re, sys, time
 from pathlib import Path
 from typing import Annotated
 import numpy as np
@@ -20,18 +20,37 @@ from .data.synth import write_synth
 from .evaluate import evaluate
 from .methods.registry import load_methods
 from .predict import predict_run
-from .train.recipe import plan
+from .train.recipe import parse_options, plan
 from .train.runs import environment, write_json
 from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predictions
 
 # %% auto #0
-__all__ = ['PROFILES', 'study_run', 'summarize_runs', 'results_markdown', 'write_tables', 'write_figures', 'run_study',
-           'study_cli']
+__all__ = ['STUDY_VARIANTS', 'PROFILES', 'parse_arm', 'split_arms', 'study_run', 'summarize_runs', 'results_markdown',
+           'write_tables', 'write_figures', 'run_study', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
+STUDY_VARIANTS = ('unet[cafe=sqrt]', 'unet[adapt=entropy]', 'unet[adapt=entropy=0]')   # training additions as rows of their own (`parse_arm`)
 PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU),
             'full': dict(preset='ab', seeds=(0, 1, 2), epochs=None, size='small', methods=None, overrides=_CPU)}
+
+# %% ../nbs/25_study.ipynb #8478b42d
+def parse_arm(arm:str, # 'method' or 'method[KEY=VALUE;...]': options (including cafe=), or adapt=LEVELS
+             ) -> tuple[str, dict]:
+    "The method of a study row and the recipe arguments its brackets add (`options`, `adapt`)."
+    m = re.fullmatch(r'\s*([\w-]+)\s*(?:\[(.*)\])?\s*', arm)
+    if not m: raise ValueError(f"study row {arm!r}: write a method, or method[KEY=VALUE;...] (e.g. unet[cafe=sqrt])")
+    method, options, adapt = m.group(1), {}, None
+    for item in filter(None, (x.strip() for x in (m.group(2) or '').split(';'))):
+        key, sep, value = item.partition('=')
+        if not sep: raise ValueError(f"study row {arm!r}: {item!r} is not KEY=VALUE")
+        if key.strip() == 'adapt': adapt = value.strip()
+        else: options |= parse_options(item)
+    return method, {k: v for k, v in dict(options=options, adapt=adapt).items() if v}
+
+def split_arms(text:str) -> tuple:
+    "Comma-separated study rows, commas inside brackets kept: 'unet,unet[adapt=output,entropy]'."
+    return tuple(a.strip() for a in re.split(r',(?![^\[]*\])', text) if a.strip())
 
 # %% ../nbs/25_study.ipynb #7a9e0c02
 def _score_target(pred_dir:Path, data:DatasetFolder, written:dict) -> dict|None:
@@ -43,7 +62,7 @@ def _score_target(pred_dir:Path, data:DatasetFolder, written:dict) -> dict|None:
 
 def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/seed<seed>`, its predictions to `predictions/...`
               data:DatasetFolder, # the dataset
-              method:str, # a registered method
+              method:str, # a registered method, or a row with additions (`parse_arm`, e.g. 'unet[cafe=sqrt]')
               seed:int, # the seed
               size:str='small', # the model size
               overrides:dict|None=None, # the recipe's overrides (epochs, lr, ...)
@@ -51,9 +70,11 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
               quiet:bool=False, # no progress bar or epoch table
              ) -> dict:
     "Train one method with one seed under `clean`, predict and score the target city; a record of the run."
-    name = f"{method}/seed{seed}"
-    if not quiet: print(f"\n== {name}: training on the source city")
-    learn, final = plan(data, method, size, 'clean', seed, device=device, **(overrides or {})).fit(out/'runs'/name, quiet=quiet)
+    folder = re.sub(r'[^\w.=-]+', '_', method).strip('_')            # 'unet[cafe=sqrt]' -> 'unet_cafe=sqrt'
+    name = f"{folder}/seed{seed}"
+    if not quiet: print(f"\n== {method}, seed {seed}: training on the source city")
+    base, additions = parse_arm(method)
+    learn, final = plan(data, base, size, 'clean', seed, device=device, **additions, **(overrides or {})).fit(out/'runs'/name, quiet=quiet)
     written = predict_run(out/'runs'/name, data, out/'predictions'/name, device=str(learn.dls.device))
     return dict(method=method, seed=seed, source_valid_miou=final['best_miou'], best_epoch=final['best_epoch'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
@@ -167,9 +188,9 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     t0 = time.time()
     data = _synth_data(out, p['preset']) if data is None else as_dataset(data, dataset)
     data.band_sets(('msi',))                                   # fail now, not after training, if the bands cannot be named
-    methods = tuple(methods or p.get('methods') or sorted(load_methods()))
+    methods = tuple(methods or p.get('methods') or (*sorted(load_methods()), *STUDY_VARIANTS))
     epochs = epochs or p['epochs']
-    runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(m, {}) | ({'epochs': epochs} if epochs else {}), device, quiet)
+    runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(parse_arm(m)[0], {}) | ({'epochs': epochs} if epochs else {}), device, quiet)
             for m in methods for seed in (seeds or p['seeds'])]
     rows = summarize_runs(runs)
     markdown = results_markdown(rows, profile, data)
@@ -186,7 +207,7 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
 def study_cli(data:str=None, # a dataset folder (real C2Seg tiles, e.g. C2Seg_AB/, or SynthC2Seg); default: generate SynthC2Seg
               out:str='results', # output folder: table.md/.csv, per_class.*, figures/, runs/, predictions/, study.json
               profile:Annotated[str, {'choices': list(PROFILES)}]='quick', # quick: 1 seed, 60 epochs; full: 3 seeds, every method
-              methods:str=None, # comma-separated registered methods (default: the profile's; `full`: all)
+              methods:str=None, # comma-separated rows: methods, or methods with additions like unet[cafe=sqrt] (default: the profile's; `full`: all + variants)
               seeds:str=None, # comma-separated seeds (default: the profile's)
               epochs:int=None, # epochs for every method (default: the profile's)
               dataset:Annotated[str, {'choices': DATASET_KEYS}]=None, # the dataset, where the folder does not record it (e.g. ab for the challenge archive)
@@ -195,6 +216,6 @@ def study_cli(data:str=None, # a dataset folder (real C2Seg tiles, e.g. C2Seg_AB
              ):
     "The main job: train every registered method on the source city, predict and score the target city, write results."
     try:
-        run_study(out, data, profile, tuple(methods.split(',')) if methods else None, device, dataset,
+        run_study(out, data, profile, split_arms(methods) if methods else None, device, dataset,
                   tuple(int(s) for s in seeds.split(',')) if seeds else None, epochs, quiet)
     except (ValueError, FileNotFoundError, LookupError, ImportError) as e: sys.exit(f"c2seg-study: {e}")

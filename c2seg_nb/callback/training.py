@@ -17,7 +17,7 @@ __all__ = ['AuxiliaryLoss', 'rescale_crop', 'RescaleCrop']
 
 # %% ../../nbs/15a_callback.training.ipynb #8a5ef5f9
 class AuxiliaryLoss(Callback):
-    "Add `weight` × the loss of the model's auxiliary logits (`model.aux_logits`) to the segmentation loss."
+    "Add `weight` × the loss of the model's auxiliary logits (`model.aux_logits`: one map, or a list of side outputs) to the segmentation loss."
     order, run_valid = 10, False                    # before DomainAdversarial (20), which back-propagates the source loss
     def __init__(self, weight:float=0.4, # the auxiliary loss's weight (MMGLOTS: 0.4)
                  loss_func=None, # default: cross-entropy ignoring background
@@ -26,7 +26,7 @@ class AuxiliaryLoss(Callback):
     def after_loss(self):
         aux = getattr(self.learn.model, 'aux_logits', None)
         if aux is None: return
-        term = self.loss_func(aux, *self.learn.yb)
+        term = sum(self.loss_func(a, *self.learn.yb) for a in (aux if isinstance(aux, (list, tuple)) else [aux]))
         self.learn.loss_grad = self.learn.loss_grad + self.weight * term
         self.last = float(term.detach())
 

@@ -92,7 +92,9 @@ def split_stats(data, # a dataset folder (path or `DatasetFolder`)
     fp, path = tiles_fingerprint(ts), ts.split_dir/'band_stats.json'
     if cache and path.exists():
         saved = json.loads(path.read_text())
-        if saved.get('fingerprint') == fp and set(modalities) <= set(saved['stats']): return _stats_from_json(saved)
+        needs_cov = hsi_covariance and 'hsi' in modalities                 # a cache written without the covariance cannot serve PCA
+        if saved.get('fingerprint') == fp and set(modalities) <= set(saved['stats']) and ('hsi_cov' in saved or not needs_cov):
+            return _stats_from_json(saved)
     accs = {m: StatsAccumulator(covariance=(m == 'hsi' and hsi_covariance)) for m in modalities}
     for i in ts.ids:
         for m in modalities: accs[m].update(read_tiff(ts.path(m, i)))

@@ -25,7 +25,7 @@ PROTOCOLS = ('clean', 'paper', 'released')
 SCHEDULES = ('one_cycle', 'poly', 'step', 'plateau', 'constant')   # fastai's one-cycle; lr·(1 − t)^power after a warm-up; lr·γ^⌊it/step⌋;
                                                                   # a warm-up, then ×factor when validation mIoU stalls; constant
 SELECTIONS = ('source', 'target', 'last')    # the checkpoint kept: best source-validation, (reproduction only) best target mIoU, or the last
-SCHEDULE_ARGS = {'one_cycle': set(), 'poly': {'power', 'warmup_iters', 'warmup_ratio'}, 'step': {'step_iters', 'gamma'},
+SCHEDULE_ARGS = {'one_cycle': set(), 'poly': {'power', 'warmup_iters', 'warmup_ratio'}, 'step': {'step_iters', 'step_share', 'gamma'},
                  'plateau': {'warmup_iters', 'factor', 'patience', 'threshold', 'min_lr'}, 'constant': set()}
 
 # %% ../../nbs/11_methods.spec.ipynb #a6f1364d

@@ -19,6 +19,7 @@ from fastai.learner import Learner
 from fastai.torch_core import trainable_params
 from ..data.loaders import BatchTransform, C2SegTiles, show_batch
 from ..callback.adversarial import ALIGNMENT_LEVELS, DomainAdversarial
+from ..callback.enhancement import CategoryEnhancement, check_weighting
 from ..metrics import confusion_matrix, predict_labels, scores_from_cm, seg_metrics
 from ..methods.registry import build_model, method_spec
 from .runs import RUN_FILES, RunTracker, data_fingerprint, environment, load_callback_states, set_rng_state, write_json
@@ -105,6 +106,8 @@ def c2seg_learner(dls, # `c2seg_dataloaders(...)`
                   init:Path|str|None=None, # start from these weights: a run folder or a `.pth` file
                   adapt:dict|None=None, # adversarial adaptation for a method without its own: {level: weight} (`adaptation_callback`)
                   adapt_gan:str='bce', # its GAN loss: 'bce' or 'lsgan'
+                  enhancement:str|None=None, # CaFE's enhancement learning added to the method's loss: a weighting of `CAFE_WEIGHTINGS` (`CategoryEnhancement`)
+                  enhancement_weight:float=1., # its λ
                   **options, # the method's options (e.g. inputs=('msi', 'sar'), ablation='hr_only')
                  ) -> C2SegLearner:
     "A Learner for `method`: model, loss, whole-split metrics, optimiser, callbacks, run recording; train it with `fit_run`."
@@ -118,10 +121,14 @@ def c2seg_learner(dls, # `c2seg_dataloaders(...)`
     cbs = [RunTracker(run_dir, monitor=SELECTION_MONITORS[select])] + ([TargetValidation()] if select == 'target' else [])
     cbs += spec.callbacks(dls, protocol, **options) if spec.callbacks else []
     if adapt: cbs.append(adaptation_callback(model, method, adapt, adapt_gan))
+    if enhancement is not None and 'cafe' in spec.options: raise ValueError(f"{method} has a cafe option of its own; it is among its options, not added on top")
+    if enhancement is not None: enhancement = check_weighting(enhancement)
+    if enhancement not in (None, 'none'): cbs.append(CategoryEnhancement(enhancement, enhancement_weight))
     learn = C2SegLearner(dls, model, loss_func=spec.make_loss(**options), opt_func=spec.opt_func, lr=lr or settings['lr'],
                          splitter=spec.splitter or trainable_params, metrics=seg_metrics(), cbs=cbs, path=run_dir)
     learn.c2seg_spec = spec
-    learn.c2seg_config = dict(method=method, size=size, protocol=protocol, options=options, adapt=adapt or None, adapt_gan=adapt_gan if adapt else None, lr=learn.lr, seed=seed, bs=dls.train.bs,
+    learn.c2seg_config = dict(method=method, size=size, protocol=protocol, options=options, adapt=adapt or None, adapt_gan=adapt_gan if adapt else None,
+                              enhancement=enhancement, enhancement_weight=enhancement_weight if enhancement else None, lr=learn.lr, seed=seed, bs=dls.train.bs,
                               schedule=spec.schedule, select=select, init=None if init is None else str(init),
                               modalities=list(dls.modalities), bands=dls.bands, data=str(dls.path), dataset=dls.data.dataset,
                               data_fingerprint=data_fingerprint(dls), spatial_split=dls.spatial_split,
@@ -187,7 +194,8 @@ def _schedule(learn, epochs) -> Callback|None:
     a, total = spec.schedule_args | spec.protocols[learn.c2seg_config['protocol']].schedule_args, epochs * len(learn.dls.train)
     if spec.schedule in ('one_cycle', 'constant'): return None
     if spec.schedule == 'plateau': return WarmupPlateau(learn.lr, **a)
-    if spec.schedule == 'step': return ParamScheduler({'lr': step_lr(learn.lr, a.get('step_iters', total) / total, a.get('gamma', 0.5))})
+    if spec.schedule == 'step':                          # a decay every `step_iters` iterations, or every `step_share` of the run
+        return ParamScheduler({'lr': step_lr(learn.lr, a['step_share'] if 'step_share' in a else a.get('step_iters', total) / total, a.get('gamma', 0.5))})
     warmup = a.pop('warmup_iters', 0) / total
     return ParamScheduler({'lr': poly_lr(learn.lr, warmup=min(warmup, 1.), **a)})
 

@@ -19,6 +19,7 @@ from ..data.norm import HSI_SCALINGS
 from ..methods.spec import PROTOCOLS, SIZES
 from ..methods.registry import method_names, method_spec
 from ..callback.adversarial import ALIGNMENT_LEVELS
+from ..callback.enhancement import check_weighting
 from .learner import ADAPT_WEIGHT, C2SegLearner, c2seg_learner, fit_run
 
 # %% auto #0
@@ -47,6 +48,8 @@ class Plan:
     adapt_gan: str = 'bce'        # its GAN loss
     device: str|None = None       # 'cpu', 'cuda', ... (None: CUDA if available)
     pretrain_epochs: int|None = None   # a two-stage method's first stage: this many epochs (None: its protocol's length)
+    enhancement: str|None = None  # CaFE's enhancement learning added to the method's loss (`--options cafe=`): a weighting of `CAFE_WEIGHTINGS`
+    enhancement_weight: float = 1.   # its λ (`--options cafe_weight=`)
 
 # %% ../../nbs/19_train.recipe.ipynb #2a84d063
 def _positive(name, value):
@@ -88,6 +91,11 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
         ) -> Plan:
     "Resolve and check every choice of a training run."
     spec = method_spec(method)
+    options, enhancement, weight = dict(options or {}), None, 1.
+    if 'cafe' not in spec.options:                      # the enhancement any method can train with
+        enhancement, weight = options.pop('cafe', None), options.pop('cafe_weight', 1.)
+        enhancement = None if enhancement is None else check_weighting(enhancement)
+        if not (isinstance(weight, (int, float)) and weight >= 0): raise ValueError(f"cafe_weight must be a number >= 0, not {weight!r}")
     if size not in spec.sizes: raise ValueError(f"{method} comes in sizes {list(spec.sizes)}, not {size!r}")
     s = spec.settings(protocol)
     if hsi is not None and hsi not in HSI_SCALINGS: raise ValueError(f"hsi must be one of {HSI_SCALINGS}, not {hsi!r}")
@@ -102,7 +110,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     if adapt_gan not in ('bce', 'lsgan'): raise ValueError(f"adapt_gan must be 'bce' or 'lsgan', not {adapt_gan!r}")
     return Plan(as_dataset(data, dataset), method, size, protocol, seed, bs or s['bs'], hsi or s['hsi'], epochs, iters,
                 lr or s['lr'], s['select'], s['augment'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
-                adapt, adapt_gan, device, pretrain_epochs)
+                adapt, adapt_gan, device, pretrain_epochs, enhancement, float(weight))
 
 # %% ../../nbs/19_train.recipe.ipynb #1de1fd21
 @patch
@@ -125,7 +133,7 @@ def learner(self:Plan, run_dir:Path|str|None=None, dls=None) -> C2SegLearner:
     "DataLoaders (the plan's, unless given) and the learner, recording into `run_dir`."
     dls = dls if dls is not None else self.dataloaders()
     learn = c2seg_learner(dls, self.method, self.size, self.protocol, run_dir, lr=self.lr, seed=self.seed, init=self.init,
-                          adapt=self.adapt, adapt_gan=self.adapt_gan, **self.options)
+                          adapt=self.adapt, adapt_gan=self.adapt_gan, enhancement=self.enhancement, enhancement_weight=self.enhancement_weight, **self.options)
     learn.c2seg_config.update(epochs_planned=self.epochs, iters_planned=self.iters, hsi=self.hsi, augment=self.augment)
     return learn
 
@@ -136,6 +144,7 @@ def pretrain_plan(self:Plan) -> Plan|None:
     first = method_spec(self.method).pretrain
     if first is None or self.init is not None: return None
     options = {k: v for k, v in self.options.items() if k in method_spec(first).options}
+    if self.enhancement is not None and 'cafe' not in method_spec(first).options: options |= dict(cafe=self.enhancement, cafe_weight=self.enhancement_weight)
     return plan(self.data, first, self.size, self.protocol, self.seed, modalities=self.modalities, options=options, device=self.device,
                 epochs=self.pretrain_epochs)
 
