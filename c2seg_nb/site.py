@@ -71,8 +71,9 @@ class SiteRenderer(BasicMarkdownRenderer):
 
     def _repr_markdown_(self):
         src = self.source_url()
-        doc = f'<a class="source-link" href="{src}">source</a>\n\n' if src else ''
-        doc += f"{'#' * self.title_level} {self.nm}\n\n" + super(BasicMarkdownRenderer, self)._repr_markdown_()
+        doc = f"{'#' * self.title_level} {self.nm}\n\n"                   # the link after the heading: in the entry's section
+        if src: doc += f'<a class="source-link" href="{src}">source</a>\n\n'
+        doc += super(BasicMarkdownRenderer, self)._repr_markdown_()
         try: table = DocmentTbl(self.sym)._repr_markdown_()
         except Exception: table = ''          # a symbol without a signature (e.g. a builtin) has no table
         return doc + (f'\n\n{table}' if table else '')
