@@ -53,7 +53,7 @@ def add_pandoc_ids(app, doctree):
         while cand in doctree.ids: n, cand = n + 1, f'{pid}-{n + 1}'    # a repeated heading: `-1`, `-2`, as pandoc does
         section['ids'].append(cand); doctree.ids[cand] = section
 
-# %% ../nbs/91_site.ipynb #d5655552
+# %% ../nbs/91_site.ipynb #3bced928
 class SiteRenderer(BasicMarkdownRenderer):
     "`show_doc` markdown for the site: heading, signature, docstring, parameter table, link to the local source."
     def __init__(self, sym, name:str|None=None, title_level:int=3, source_root:str='_src'):
@@ -78,7 +78,7 @@ class SiteRenderer(BasicMarkdownRenderer):
         except Exception: table = ''          # a symbol without a signature (e.g. a builtin) has no table
         return doc + (f'\n\n{table}' if table else '')
 
-# %% ../nbs/91_site.ipynb #3513f519
+# %% ../nbs/91_site.ipynb #bc9454fe
 class ShowDocsFromModule:
     "nbdev processor: replace each `show_doc(...)` cell by a markdown cell with its `SiteRenderer` entry."
     def __init__(self, nb): self.nb = nb
@@ -98,12 +98,12 @@ class ShowDocsFromModule:
         cell.cell_type, cell.source = 'markdown', SiteRenderer(sym)._repr_markdown_()
         for k in ('outputs', 'execution_count'): cell.pop(k, None)
 
-# %% ../nbs/91_site.ipynb #69520ba0
+# %% ../nbs/91_site.ipynb #406b46cd
 class SiteProcessors(FilterDefaults):
     "nbdev's docs processors (`FilterDefaults`), with `ShowDocsFromModule` in place of `exec_show_docs`."
     def base_procs(self): return [ShowDocsFromModule if p is exec_show_docs else p for p in super().base_procs()]
 
-# %% ../nbs/91_site.ipynb #7dc0994d
+# %% ../nbs/91_site.ipynb #f88cce07
 _re_option = re.compile(r'^\s*#\|\s*([\w-]+)\s*:?\s*(.*?)\s*$')
 
 def myst_notebook(
@@ -136,7 +136,7 @@ def myst_notebook(
     return dict(cells=cells, nbformat=4, nbformat_minor=5,
                 metadata={'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}})
 
-# %% ../nbs/91_site.ipynb #d3036804
+# %% ../nbs/91_site.ipynb #a4c57490
 def process_notebook(
     path:str|Path, # the notebook
     pages:dict, # notebook file name -> page name
@@ -148,7 +148,7 @@ def process_notebook(
     SiteProcessors()(nb)
     return myst_notebook(nb, pages, site_url)
 
-# %% ../nbs/91_site.ipynb #b3a05a44
+# %% ../nbs/91_site.ipynb #2b18c7e8
 _re_heading = re.compile(r'^#{1,6}\s+(.+?)\s*$', re.M)
 _re_page_link = re.compile(r'\]\(([\w.-]+)\.html#([^)\s]+)\)')
 
@@ -178,7 +178,7 @@ def fix_symbol_anchors(
                 if 'text/markdown' in o.get('data', {}): o['data']['text/markdown'] = _re_page_link.sub(fix, ''.join(o['data']['text/markdown']))
     return changed
 
-# %% ../nbs/91_site.ipynb #ba790ef8
+# %% ../nbs/91_site.ipynb #d66b2d05
 def sidebar_sections(
     nbs_path:str|Path, # the notebooks' folder, holding `sidebar.yml`
 )->list: # [(section title or None, [notebook file names])]
@@ -194,7 +194,7 @@ def sidebar_sections(
     walk(items, None)
     return out
 
-# %% ../nbs/91_site.ipynb #3bde75c0
+# %% ../nbs/91_site.ipynb #4cfe60b1
 def write_source_pages(
     lib_path:str|Path, # the package folder, e.g. `c2seg_nb/`
     dest:str|Path, # where the pages go (`<dest>/<package>/<module>.py.html`)
@@ -214,7 +214,7 @@ def write_source_pages(
         out.append(page)
     return out
 
-# %% ../nbs/91_site.ipynb #38e2dcde
+# %% ../nbs/91_site.ipynb #f03ac313
 def benchmarks_page(
     benchmarks_path:str|Path, # the folder of benchmark scripts, with `results/` beside them
 )->str: # a markdown page
@@ -240,7 +240,7 @@ def benchmarks_page(
         lines.append('')
     return '\n'.join(lines)
 
-# %% ../nbs/91_site.ipynb #ff196a63
+# %% ../nbs/91_site.ipynb #5147fdf4
 _CONF = """
 project = {project!r}
 html_title = {project!r}
@@ -251,16 +251,39 @@ myst_all_links_external = True            # page links are already relative .htm
 myst_enable_extensions = ['dollarmath']
 html_theme = 'furo'
 html_copy_source = html_show_sourcelink = False
+html_static_path = ['_static']
+html_css_files = ['site.css']
 html_extra_path = ['_extra']              # copied as is: _extra/_src/... -> <site>/_src/...
 suppress_warnings = ['myst.header', 'misc.highlighting_failure']
 """
 
+_SITE_CSS = """
+a.source-link { float: right; font-size: smaller; }     /* as on nbdev's Quarto sites */
+"""
+
+def _mathjax_bundle()->Path|None:
+    "MathJax 3 as shipped by the `sphinx-mathjax-offline` package (a dev dependency), if installed."
+    import importlib.util
+    spec = importlib.util.find_spec('sphinx-mathjax-offline')
+    return Path(spec.origin).parent/'static'/'mathjax' if spec and spec.origin else None
+
+def _copy_mathjax(app, exc):
+    "Put MathJax's TeX -> HTML bundle and its fonts (2 MB of the package's 24) in the site, so formulas render offline."
+    if exc is not None or not (mj := _mathjax_bundle()): return
+    dest = Path(app.outdir)/'_static'/'mathjax'
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(mj/'tex-chtml.js', dest)
+    shutil.copytree(mj/'output'/'chtml'/'fonts', dest/'output'/'chtml'/'fonts', dirs_exist_ok=True)
+
 def setup(app):
-    "Sphinx extension entry point (`extensions = ['c2seg_nb.site']`): pandoc ids on sections."
+    "Sphinx extension entry point (`extensions = ['c2seg_nb.site']`): pandoc ids on sections, offline MathJax."
     app.connect('doctree-read', add_pandoc_ids)
+    if _mathjax_bundle():
+        app.config.mathjax_path = 'mathjax/tex-chtml.js'
+        app.connect('build-finished', _copy_mathjax)
     return {'parallel_read_safe': True, 'parallel_write_safe': True}
 
-# %% ../nbs/91_site.ipynb #a91e65b4
+# %% ../nbs/91_site.ipynb #d31f5162
 def _toctrees(sections, extra)->str:
     "The sidebar as MyST tables of contents (hidden: the theme shows them as the sidebar)."
     tocs = [(t, [page_name(n) for n in nbs]) for t, nbs in sections if t] + extra
@@ -294,6 +317,7 @@ def build_site(
         (src/'index.ipynb').write_text(json.dumps(home), encoding='utf-8')
         write_source_pages(cfg.lib_path, src/'_extra'/'_src')
         (src/'conf.py').write_text(_CONF.format(project=cfg.lib_path.name))
+        (src/'_static').mkdir(); (src/'_static'/'site.css').write_text(_SITE_CSS)
         if dest.exists(): shutil.rmtree(dest)
         app = Sphinx(str(src), str(src), str(dest), str(Path(tmp)/'doctrees'), 'html', freshenv=True,
                      parallel=jobs, status=None if quiet else sys.stdout, warning=sys.stderr)
@@ -301,7 +325,7 @@ def build_site(
         if app.statuscode: raise RuntimeError(f'Sphinx failed (status {app.statuscode})')
     return dest
 
-# %% ../nbs/91_site.ipynb #aced943b
+# %% ../nbs/91_site.ipynb #e51fe7d7
 @call_parse
 def docs_cli(
     dest:str=None, # output folder (default: `_docs/`)
@@ -313,7 +337,7 @@ def docs_cli(
     out = build_site(dest, quiet=not verbose, jobs=jobs)
     print(f'site built in {time.perf_counter() - t0:.0f} s: {out/"index.html"}')
 
-# %% ../nbs/91_site.ipynb #6cdc6726
+# %% ../nbs/91_site.ipynb #da35c77e
 @contextlib.contextmanager
 def serve_site(
     folder:str|Path, # the site
@@ -327,7 +351,7 @@ def serve_site(
     try: yield f'http://127.0.0.1:{server.server_address[1]}/'
     finally: server.shutdown(); server.server_close()
 
-# %% ../nbs/91_site.ipynb #aa62812a
+# %% ../nbs/91_site.ipynb #3c6ab0c4
 class _PageRefs(HTMLParser):
     "The ids an HTML page defines and the URLs it refers to (links, images, stylesheets, scripts)."
     def __init__(self):

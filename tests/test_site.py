@@ -117,3 +117,9 @@ def test_search_finds_a_function(browser, url):
     browser.get(url + 'search.html?q=c2seg_learner')
     hit = _wait(lambda: [a for a in browser.find_elements(By.CSS_SELECTOR, '#search-results a') if 'train.learner.html' in (a.get_attribute('href') or '')])
     assert hit, browser.find_element(By.ID, 'search-results').text
+
+def test_formulas_are_typeset_offline(browser, url):
+    "MathJax comes with the site (sphinx-mathjax-offline's copy), not from a CDN: formulas render without a network."
+    from selenium.webdriver.common.by import By
+    browser.get(url + 'data.synth.html')
+    assert _wait(lambda: browser.find_elements(By.CSS_SELECTOR, 'mjx-container')), 'no formula typeset by MathJax'
