@@ -318,11 +318,15 @@ def build_site(
         write_source_pages(cfg.lib_path, src/'_extra'/'_src')
         (src/'conf.py').write_text(_CONF.format(project=cfg.lib_path.name))
         (src/'_static').mkdir(); (src/'_static'/'site.css').write_text(_SITE_CSS)
-        if dest.exists(): shutil.rmtree(dest)
-        app = Sphinx(str(src), str(src), str(dest), str(Path(tmp)/'doctrees'), 'html', freshenv=True,
+        # rendered inside the temporary folder (MyST-NB writes its `jupyter_execute/` beside the output), then moved
+        out = Path(tmp)/'build'/'html'
+        app = Sphinx(str(src), str(src), str(out), str(Path(tmp)/'doctrees'), 'html', freshenv=True,
                      parallel=jobs, status=None if quiet else sys.stdout, warning=sys.stderr)
         app.build()
         if app.statuscode: raise RuntimeError(f'Sphinx failed (status {app.statuscode})')
+        if dest.exists(): shutil.rmtree(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(out, dest)
     return dest
 
 # %% ../nbs/91_site.ipynb #e51fe7d7
