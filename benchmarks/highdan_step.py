@@ -27,6 +27,7 @@ it minus the RSS after the models were built (what the step itself adds).
 Usage: python benchmarks/highdan_step.py [--official /path/to/RSE_Cross-city] [--steps 3] [--threads N]
 """
 import argparse, json, os, resource, statistics, subprocess, sys, time, types
+from _results import save_result          # benchmarks/_results.py: the ratios the documentation site shows
 
 BANDS = {'hsi': 10, 'msi': 4, 'sar': 2}
 BS, HW, N_CLASSES = 4, 128, 14
@@ -198,6 +199,10 @@ def main():
         o, u = rows['official'], rows['ours']
         print(f"\nours / official: time {statistics.median(u['times']) / statistics.median(o['times']):.2f}×, "
               f"peak RSS {u['peak_mb'] / o['peak_mb']:.2f}× (goal: time ≤ 1.00×)")
+        t_ratio = statistics.median(u['times']) / statistics.median(o['times'])
+        save_result(__file__, __doc__.split('\n')[0], [
+            dict(name='ours / official time per step', value=t_ratio, goal='<= 1', met=t_ratio <= 1),
+            dict(name='ours / official peak RSS', value=u['peak_mb'] / o['peak_mb'], goal='', met=None)])
     else:
         print("\n(no --official checkout given: git clone https://github.com/danfenghong/RSE_Cross-city && "
               "git -C RSE_Cross-city checkout 04ba545, then pass --official RSE_Cross-city)")

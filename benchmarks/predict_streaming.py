@@ -17,6 +17,7 @@ table times `predict_scene` with bs 1 (one window per forward pass) against bs 8
 Usage: python benchmarks/predict_streaming.py [--dir /tmp/c2seg_bench_predict] [--size 4096] [--overlap 0.25] [--keep]
 """
 import argparse, json, os, shutil, subprocess, sys, time
+from _results import save_result          # benchmarks/_results.py: the ratios the documentation site shows
 from pathlib import Path
 import numpy as np
 
@@ -159,6 +160,10 @@ def main():
         print(f"{win:7d} {b1:8.2f} {b8:8.2f} {b16:9.2f} {b1/b8:10.2f}x {b1/b16:11.2f}x")
     best = max(t[f'{WINDOW}/1'] / t[f'{WINDOW}/8'], t[f'{WINDOW}/1'] / t[f'{WINDOW}/16'])
     print(f"batched speed-up at window {WINDOW}: {best:.2f}x (goal >= 3x: {'met' if best >= 3 else 'NOT met'})")
+    save_result(__file__, __doc__.splitlines()[0], [
+        dict(name='streamed peak RSS / 1536 MB budget', value=streamed / 1536, goal='< 1', met=streamed < 1536),
+        dict(name='naive / streamed peak RSS', value=naive / streamed, goal='', met=None),
+        dict(name=f'batched / one-window speed-up (window {WINDOW})', value=best, goal='>= 3', met=best >= 3)])
     if not args.keep: shutil.rmtree(folder)
 
 if __name__ == '__main__': main()

@@ -6,6 +6,7 @@ are the best of `--repeat` runs, measured in one process, side by side. Goal: >=
 Usage: python benchmarks/scorer_vs_sklearn.py [--n 50000000] [--repeat 3]
 """
 import argparse, time
+from _results import save_result          # benchmarks/_results.py: the ratios the documentation site shows
 import numpy as np
 import torch
 from sklearn.metrics import confusion_matrix as sk_confusion_matrix
@@ -36,5 +37,8 @@ def main():
     for name, t in (('sklearn confusion_matrix', t_sk), ('plain int64 torch.bincount', t_int64), ('c2seg_nb.metrics.confusion_matrix', t_ours)):
         print(f"{name:34} {t:9.4f} {t_sk / t:19.1f}x")
     print(f"\nidentical counts: yes; c2seg_nb vs sklearn: {t_sk / t_ours:.0f}x (goal >= 100x: {'met' if t_sk / t_ours >= 100 else 'NOT met'})")
+    save_result(__file__, __doc__.splitlines()[0], [
+        dict(name='c2seg_nb / sklearn speed-up', value=t_sk / t_ours, goal='>= 100', met=t_sk / t_ours >= 100),
+        dict(name='int64 bincount / sklearn speed-up', value=t_sk / t_int64, goal='', met=None)])
 
 if __name__ == '__main__': main()

@@ -11,6 +11,7 @@ fresh Python process and reports its peak resident memory, side by side:
 Usage: python benchmarks/v73_window_memory.py [--dir /tmp/c2seg_bench] [--keep]
 """
 import argparse, json, shutil, subprocess, sys, time
+from _results import save_result          # benchmarks/_results.py: the ratios the documentation site shows
 from pathlib import Path
 import numpy as np
 
@@ -79,6 +80,9 @@ def main():
     win, naive = rows['c2seg_nb window'][0], rows['whole MSI (naive)'][0]
     print(f"\nwindow read peak: {win:.0f} MB (goal < 1024 MB: {'met' if win < 1024 else 'NOT met'}); "
           f"the naive whole-MSI read needs {naive/win:.1f}x more")
+    save_result(__file__, __doc__.splitlines()[0], [
+        dict(name='window read peak RSS / 1024 MB budget', value=win / 1024, goal='< 1', met=win < 1024),
+        dict(name='whole-MSI read / window read peak RSS', value=naive / win, goal='', met=None)])
     if not args.keep: shutil.rmtree(args.dir)
 
 if __name__ == '__main__': main()
