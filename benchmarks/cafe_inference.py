@@ -13,6 +13,7 @@ import argparse, time
 import numpy as np
 import torch
 from c2seg_nb.models.cafe import CaFENet
+from _results import save_result          # benchmarks/_results.py: the ratios the documentation site shows
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -42,5 +43,11 @@ def main():
     for k, t in times.items():
         print(f"{k:28} {np.median(t):9.3f} {min(t):7.3f}–{max(t):7.3f} {np.median(t) / base:16.3f}x")
     print("deploy() logits equal the trained form's: yes (atol 1e-5)")
+    med = {k: float(np.median(t)) for k, t in times.items()}
+    spread = (max(times['CaFENet (trained form)']) - min(times['CaFENet (trained form)'])) / base
+    save_result(__file__, __doc__.splitlines()[0], [
+        dict(name='deploy() / trained form, inference time', value=med['CaFENet.deploy()'] / base, goal=f'within noise (trained form spread ±{spread / 2:.2f})',
+             met=abs(med['CaFENet.deploy()'] / base - 1) <= max(spread / 2, 0.05)),
+        dict(name="plain sum / trained form, inference time", value=med["fusion='sum' (plain)"] / base)])
 
 if __name__ == '__main__': main()
