@@ -134,11 +134,12 @@ def prune_cache(root:Path|str|None=None, # the cache folder (default `user_cache
                 max_bytes:int|None=None, # the bound (default `C2SEG_CACHE_GB` GiB, 20)
                 patterns=('tiles/*/*', 'stats/*'), # the entries: globs below `root`
                 stale_s:float=24*3600, # entries without a `complete` marker older than this are a failed run's
+                keep:Path|str|None=None, # an entry in use, never removed
                ) -> list[Path]:
     "Remove unfinished entries and then the least recently used ones until the cache is under `max_bytes`; what was removed."
     root = Path(root) if root is not None else user_cache_dir()
     if max_bytes is None: max_bytes = int(float(os.environ.get('C2SEG_CACHE_GB', 20)) * 2**30)
-    entries = [p for pat in patterns for p in root.glob(pat)]
+    entries = [p for pat in patterns for p in root.glob(pat) if keep is None or p.resolve() != Path(keep).resolve()]
     now, removed = time.time(), []
     def remove(p):
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)

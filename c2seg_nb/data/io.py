@@ -33,6 +33,10 @@ class C2SegDataError(ValueError):
         super().__init__(f"{path}: {problem}" + (f" {fix}" if fix else ''))
 
 # %% ../../nbs/03_data.io.ipynb #dc6d8085
+def _umask() -> int:
+    mask = os.umask(0); os.umask(mask)
+    return mask
+
 @contextmanager
 def atomic_path(path:Path|str, # the final file
                ):
@@ -41,6 +45,7 @@ def atomic_path(path:Path|str, # the final file
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())                          # mkstemp makes 0600: give the file what the umask allows, as open() does
     try:
         yield Path(tmp)
         os.replace(tmp, path)
