@@ -22,6 +22,8 @@ def env(tmp_path_factory):
     "Commands run with their own user cache, one thread, and no debug tracebacks; their modules imported once."
     import importlib
     for target in SCRIPTS.values(): importlib.import_module(target.split(':')[0])
+    from c2seg_nb.methods.registry import load_methods
+    load_methods()                                            # every registered method's module, once
     cache = tmp_path_factory.mktemp('cache')
     return {**os.environ, 'XDG_CACHE_HOME': str(cache), 'OMP_NUM_THREADS': '1', 'C2SEG_DEBUG': ''}
 
@@ -277,7 +279,7 @@ def _wait_for(path:Path, proc, timeout=120):
 def test_train_killed_leaves_a_resumable_checkpoint(world, env, tmp_path, sig, code):
     import torch
     run_dir = tmp_path/'run'
-    args = ['c2seg-train', str(world['data']), str(run_dir), *TRAIN, '--epochs', '8']
+    args = ['c2seg-train', str(world['data']), str(run_dir), *TRAIN, '--epochs', '5']
     proc = Command(env, *args)
     _wait_for(run_dir/'checkpoint.pth', proc)
     proc.send_signal(sig)
@@ -288,11 +290,11 @@ def test_train_killed_leaves_a_resumable_checkpoint(world, env, tmp_path, sig, c
         assert 'Traceback' not in err
     assert not list(run_dir.glob('.*.tmp'))                       # no temporary file left by the atomic writers
     ckpt = torch.load(run_dir/'checkpoint.pth', weights_only=False)
-    assert 0 <= ckpt['epoch'] < 7
+    assert 0 <= ckpt['epoch'] < 4
     r = run(env, *args, '--resume', ok=True)
-    assert 'of 8' in r.stdout
+    assert 'of 5' in r.stdout
     rows = (run_dir/'history.csv').read_text().splitlines()
-    assert [int(l.split(',')[0]) for l in rows[1:]][-1] == 7
+    assert [int(l.split(',')[0]) for l in rows[1:]][-1] == 4
 
 @pytest.mark.parametrize('sig', [signal.SIGTERM, signal.SIGKILL])
 def test_predict_killed_is_marked_and_resumes(world, env, tmp_path, sig):
