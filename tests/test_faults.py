@@ -315,3 +315,20 @@ def test_predict_killed_is_marked_and_resumes(world, env, tmp_path, sig):
     n = len(list((world['data']/'test'/'msi').glob('*.tiff')))
     assert len(list((out/'tiles').glob('*_prediction.tif'))) == n
     run(env, 'c2seg-evaluate', out, world['data']/'test'/'label', ok=True)
+
+# --- c2seg-check: silent inconsistencies ---------------------------------------------------------------------------
+
+def _tiles(root, n=3, dtype=np.uint16):
+    for i in range(n):
+        for m, c in (('hsi', 3), ('msi', 4), ('sar', 2)): write_geotiff(root/'train'/m/f'{i}.tiff', np.ones((c, 8, 8), dtype))
+        write_geotiff(root/'train'/'label'/f'{i}.tiff', np.ones((8, 8), np.uint8))
+
+@pytest.mark.parametrize('odd, message', [
+    (lambda r: write_geotiff(r/'train'/'msi'/'01.tiff', np.ones((4, 8, 8), np.uint16)), 'msi/1.tiff: is tile 1 again (beside 01.tiff)'),
+    (lambda r: write_geotiff(r/'train'/'sar'/'2.tif', np.ones((2, 8, 8), np.uint16)), 'sar/2.tiff: is tile 2 again (beside 2.tif)'),
+    (lambda r: write_geotiff(r/'train'/'hsi'/'0.tiff', np.full((3, 8, 8), 0.58, np.float32)), 'hsi/0.tiff: is stored as float32 but the other hsi tiles are uint16'),
+])
+def test_check_finds_duplicates_and_odd_tiles(env, tmp_path, odd, message):
+    _tiles(tmp_path); odd(tmp_path)
+    r = run(env, 'c2seg-check', tmp_path)
+    assert r.returncode == 1 and message in r.stderr and 'Traceback' not in r.stderr, r.stderr
