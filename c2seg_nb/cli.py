@@ -58,6 +58,9 @@ def cli_errors(prog:str, # the command's name, e.g. 'c2seg-train'
     "Run a command's body: user errors become one line on stderr and exit 1, interrupts exit 130 (SIGINT) or 143 (SIGTERM)."
     main = threading.current_thread() is threading.main_thread()
     old = signal.signal(signal.SIGTERM, _terminate) if main else None
+    import fastprogress.fastprogress as fp
+    no_bar = fp.NO_BAR
+    if not sys.stdout.isatty(): fp.NO_BAR = True                 # fastprogress tests `stdout.isatty` uncalled: bars would flood redirected logs
     try: yield
     except KeyboardInterrupt as e:
         if debug_mode(): raise
@@ -70,6 +73,7 @@ def cli_errors(prog:str, # the command's name, e.g. 'c2seg-train'
         print(f"{prog}: {error_line(e)}", file=sys.stderr)
         raise SystemExit(1) from None
     finally:
+        fp.NO_BAR = no_bar
         if main: signal.signal(signal.SIGTERM, old)
 
 # %% ../nbs/00a_cli.ipynb #4e94cf06

@@ -12,6 +12,7 @@ from typing import Annotated
 import numpy as np
 import torch
 from fastcore.script import call_parse
+from .cli import cli_errors
 from rasterio.windows import Window
 from .core import CLASS_NAMES, CONVENTIONS, DEFAULT_CONVENTION, METRIC_KEYS, N_CLASSES
 from .data.io import C2SegDataError, PREDICTION_RE, TILE_RE, as_label, read_tiff, tiff_info
@@ -169,8 +170,9 @@ def evaluate_cli(pred:str, # predictions: a folder of N_prediction.tif tiles, or
     "Score segmentation predictions (tiles or scenes) against labels: OA, Kappa, per-class IoU/F1, mIoU, mF1."
     paths = [pred, labels, *more]
     if len(paths) % 2: sys.exit(f"c2seg-evaluate: FAILED: paths come in PRED LABELS pairs; got {len(paths)} paths.")
-    try: results = [evaluate(p, l, convention) for p, l in zip(paths[::2], paths[1::2])]
-    except (C2SegDataError, ValueError) as e: sys.exit(f"c2seg-evaluate: FAILED: {e}")
+    with cli_errors('c2seg-evaluate'):                           # anything else (unreadable files, ...) is one line too
+        try: results = [evaluate(p, l, convention) for p, l in zip(paths[::2], paths[1::2])]
+        except (C2SegDataError, ValueError) as e: sys.exit(f"c2seg-evaluate: FAILED: {e}")
     if json:
         out = scores_json(results[0]) if len(results) == 1 else \
               {'datasets': [scores_json(s) for s in results], 'average': challenge_average(*results)}
