@@ -296,16 +296,16 @@ def test_train_killed_leaves_a_resumable_checkpoint(world, env, tmp_path, sig, c
     rows = (run_dir/'history.csv').read_text().splitlines()
     assert [int(l.split(',')[0]) for l in rows[1:]][-1] == 4
 
-@pytest.mark.parametrize('sig', [signal.SIGTERM, signal.SIGKILL])
-def test_predict_killed_is_marked_and_resumes(world, env, tmp_path, sig):
+@pytest.mark.parametrize('sig, code', [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGKILL, -9)])
+def test_predict_killed_is_marked_and_resumes(world, env, tmp_path, sig, code):
     out = tmp_path/'pred'
     args = ['c2seg-predict', str(world['run']), str(world['data']), str(out), '--bs', '1', '--tta', 'd4']
     proc = Command(env, *args)
     _wait_for(out/'incomplete.json', proc)
     proc.send_signal(sig)
     r = proc.wait(); err = r.stderr
-    assert r.returncode == (143 if sig == signal.SIGTERM else -9), err
-    if sig == signal.SIGTERM: assert 'incomplete.json marks the set unfinished. Resume with: c2seg-predict' in err
+    assert r.returncode == code, err
+    if sig != signal.SIGKILL: assert 'incomplete.json marks the set unfinished. Resume with: c2seg-predict' in err and 'Traceback' not in err, err
     assert (out/'incomplete.json').exists() and not (out/'predict.json').exists()
     r = run(env, 'c2seg-evaluate', out, world['data']/'test'/'label')
     assert r.returncode == 1 and 'is an incomplete prediction set' in r.stderr
