@@ -87,7 +87,8 @@ def scores_from_cm(cm, # `14 × 14` confusion matrix (rows truth, columns predic
     pe = (m.sum(1) * m[:, classes].sum(0)).sum() / total**2 if total else np.nan   # chance agreement; predicted-0 pairs with no truth row
     kappa = (oa - pe) / (1 - pe) if total and pe != 1 else (1.0 if total else np.nan)
     return dict(convention=convention, oa=float(oa), kappa=float(kappa), miou=float(miou), mf1=float(mf1),
-                iou=iou, f1=f1, classes=classes, cm=cm.astype(np.int64), n_pixels=int(total))
+                iou=iou, f1=f1, classes=classes, cm=cm.astype(np.int64), n_pixels=int(total),
+                absent=[int(c) for c, d in zip(classes, denom_iou) if d == 0])   # in neither truth nor prediction: 0 (nan under mmseg)
 
 # %% ../nbs/10_metrics.ipynb #2c66d803
 def score(pred, # predicted labels (tensor or array)
@@ -157,4 +158,7 @@ def score_table(s:dict, # a result of `score`/`scores_from_cm`
     rows = ['| class | IoU | F1 |', '|---|---|---|']
     rows += [f"| {CLASS_NAMES[c]} | {100*i:.{digits}f} | {100*f:.{digits}f} |" for c, i, f in zip(s['classes'], s['iou'], s['f1'])]
     rows.append(f"| **mean** ({s['convention']}) | **{100*s['miou']:.{digits}f}** | **{100*s['mf1']:.{digits}f}** |")
-    return '\n'.join(rows) + f"\n\nOA {100*s['oa']:.{digits}f} %, Kappa {s['kappa']:.4f}, {s['n_pixels']} pixels"
+    absent = [CLASS_NAMES[c] for c in s.get('absent', [])]
+    note = (f"\n\nNote: {', '.join(absent)} {'is' if len(absent) == 1 else 'are'} in neither the truth nor the prediction; "
+            + ("left out of the means (mmseg)." if s['convention'] == 'mmseg' else "scored 0, which lowers the means.")) if absent else ''
+    return '\n'.join(rows) + f"\n\nOA {100*s['oa']:.{digits}f} %, Kappa {s['kappa']:.4f}, {s['n_pixels']} pixels" + note

@@ -6,10 +6,11 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/data.loaders.html.md"""
 
 # %% ../../nbs/09_data.loaders.ipynb #2c6e4c8e
 from __future__ import annotations
-import hashlib, json, os, random
+import hashlib, json, os, random, shutil
 from pathlib import Path
 import numpy as np
 import torch
+from ..cli import cache_key, prune_cache, user_cache_dir
 from ..core import MODALITIES, BandSet, as_modalities
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
@@ -45,25 +46,25 @@ def spatial_split(offsets:dict, # `{tile id: (row, col)}`
 # %% ../../nbs/09_data.loaders.ipynb #6d09fc72
 def _cache_dir(ts:TileSet, cache_dir:Path|None) -> Path:
     if cache_dir is not None: return Path(cache_dir)
-    here = ts.split_dir/'.c2seg_cache'
-    try: here.mkdir(exist_ok=True); return here
-    except OSError:                                          # read-only data: cache under the user's cache folder
-        key = hashlib.sha1(str(ts.split_dir.resolve()).encode()).hexdigest()[:16]
-        return Path(os.environ.get('XDG_CACHE_HOME', Path.home()/'.cache'))/'c2seg_nb'/key
+    return user_cache_dir('tiles', cache_key(ts.split_dir))    # never inside the dataset: it is an input
 
 class TileCache:
     "Tiles of a split, normalised once into one memory-mapped `float32` array per modality (`N × C × H × W`) plus labels."
     def __init__(self, ts:TileSet, # the split to cache
                  normalizer:Normalizer|None=None, # scaling applied once (None: the tiles' own values, as float32)
                  domain:str='source', # which of the normaliser's maps ('source' or 'target')
-                 cache_dir:Path|str|None=None, # default `<split>/.c2seg_cache/`
+                 cache_dir:Path|str|None=None, # default: the user cache, `user_cache_dir('tiles', ...)`
                 ):
         self.ts, self.ids = ts, list(ts.ids)
         parts = list(ts.modalities) + (['label'] if ts.has_label else [])
         maps = None if normalizer is None else {m: normalizer.maps[domain][m].to_dict() for m in ts.modalities}
         key = hashlib.sha1(json.dumps([tiles_fingerprint(ts), parts, maps], sort_keys=True).encode()).hexdigest()[:16]
         self.dir = _cache_dir(ts, cache_dir)/key
-        if not (self.dir/'complete').exists(): self._build(parts, normalizer, domain)
+        if not (self.dir/'complete').exists():
+            try: self._build(parts, normalizer, domain)
+            except BaseException: shutil.rmtree(self.dir, ignore_errors=True); raise   # a failed run leaves no partial cache
+            if cache_dir is None: prune_cache(keep=self.dir)
+        else: os.utime(self.dir)                                  # recently used: pruned last
         self.arrays = {m: np.load(self.dir/f'{m}.npy', mmap_mode='r') for m in parts}
         self.index = {i: k for k, i in enumerate(self.ids)}
 
@@ -193,7 +194,7 @@ def c2seg_dataloaders(data, # a dataset folder (path or `DatasetFolder`): train/
                       seed:int=0, # seeds the target stream (shuffling and augmentation)
                       num_workers:int=0, # DataLoader worker processes
                       device=None, # default: CUDA if available
-                      cache_dir:Path|str|None=None, # default `<split>/.c2seg_cache/`
+                      cache_dir:Path|str|None=None, # default: the user cache
                      ) -> C2SegDataLoaders:
     "fastai DataLoaders of multimodal C2Seg batches with a spatially disjoint validation split and a target stream."
     data, modalities = as_dataset(data, dataset), as_modalities(modalities)

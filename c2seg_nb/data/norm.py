@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
+from ..cli import cache_key, user_cache_dir
 from ..core import MODALITIES, SPLIT_OF, BandSet
 from .io import C2SegDataError, TileSet, atomic_path, read_tiff
 from .layout import as_dataset
@@ -84,12 +85,12 @@ def tiles_fingerprint(ts:TileSet) -> str:
 def split_stats(data, # a dataset folder (path or `DatasetFolder`)
                 split:str='train', # the split to describe (the source city's training tiles)
                 modalities:tuple=MODALITIES, # modalities to describe
-                cache:bool=True, # read/write `<split>/band_stats.json` in the dataset folder
+                cache:bool=True, # read/write the statistics in the user cache (`user_cache_dir('stats')`)
                 hsi_covariance:bool=True, # also the HSI band covariance (for PCA)
                ) -> dict:
     "Per-band statistics of every modality of a split (and the HSI covariance), streamed in one pass."
     ts = as_dataset(data).tiles(split, modalities)
-    fp, path = tiles_fingerprint(ts), ts.split_dir/'band_stats.json'
+    fp, path = tiles_fingerprint(ts), user_cache_dir('stats')/f'{cache_key(ts.split_dir)}.json'
     if cache and path.exists():
         saved = json.loads(path.read_text())
         needs_cov = hsi_covariance and 'hsi' in modalities                 # a cache written without the covariance cannot serve PCA

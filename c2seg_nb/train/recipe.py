@@ -6,16 +6,17 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/train.recipe.html.md"""
 
 # %% ../../nbs/19_train.recipe.ipynb #d32a5a2c
 from __future__ import annotations
-import json, math, sys
+import json, math, shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated
 from fastcore.basics import patch
 from fastcore.script import call_parse
+from ..cli import CLIError, check_device, check_output, cli_errors, resume_hint
 from ..core import DATASET_KEYS, MODALITIES, as_modalities, set_seed
 from ..data.layout import DatasetFolder, as_dataset
 from ..data.loaders import c2seg_dataloaders
-from ..data.norm import HSI_SCALINGS
+from ..data.norm import HSI_SCALINGS, tiles_fingerprint
 from ..methods.spec import PROTOCOLS, SIZES
 from ..methods.registry import method_names, method_spec
 from ..callback.adversarial import ALIGNMENT_LEVELS
@@ -23,7 +24,7 @@ from ..callback.enhancement import check_weighting
 from .learner import ADAPT_WEIGHT, C2SegLearner, c2seg_learner, fit_run
 
 # %% auto #0
-__all__ = ['Plan', 'parse_adapt', 'plan', 'parse_options', 'train_cli']
+__all__ = ['Plan', 'parse_adapt', 'plan', 'parse_options', 'resume_differences', 'prepare_run_dir', 'train_cli']
 
 # %% ../../nbs/19_train.recipe.ipynb #b392faa3
 @dataclass
@@ -173,6 +174,47 @@ def parse_options(text:str|None, # 'KEY=VALUE,KEY=VALUE'
         except json.JSONDecodeError: out[k.strip()] = v.strip()
     return out
 
+# %% ../../nbs/19_train.recipe.ipynb #694e7cb9
+_RESUMED_SETTINGS = ('method', 'size', 'protocol', 'seed', 'bs', 'lr', 'hsi', 'modalities', 'options', 'adapt', 'init', 'epochs_planned', 'iters_planned')
+
+def resume_differences(run_dir:Path|str, # a run folder with `config.json`
+                       p:Plan, # the plan that would resume it
+                      ) -> list[str]:
+    "The recorded settings (and training tiles) of the run that `p` changes, as 'name recorded → new'; empty if it may resume."
+    cfg = json.loads((Path(run_dir)/'config.json').read_text())
+    same = lambda v: json.loads(json.dumps(v, default=str))           # tuples as lists, paths as strings
+    now = dict(method=p.method, size=p.size, protocol=p.protocol, seed=p.seed, bs=p.bs, lr=p.lr, hsi=p.hsi, modalities=list(p.modalities),
+               options=p.options, adapt=p.adapt, init=p.init, epochs_planned=p.epochs, iters_planned=p.iters)
+    out = [f"{k} {same(cfg.get(k))} → {same(now[k])}" for k in _RESUMED_SETTINGS if k in cfg and same(cfg[k]) != same(now[k])]
+    recorded = cfg.get('data_fingerprint', {}).get('train')
+    if recorded and recorded != tiles_fingerprint(p.data.tiles('train', p.modalities)): out.append(f"the training tiles of {p.data.root} changed")
+    return out
+
+# %% ../../nbs/19_train.recipe.ipynb #b45ca1cb
+def prepare_run_dir(run_dir:Path|str, # where the run is recorded
+                    p:Plan, # what will be trained there
+                    resume:bool=False, # carry on the run the folder holds
+                    overwrite:bool=False, # replace the run the folder holds
+                   ) -> bool:
+    "Check `run_dir` for `c2seg-train` (see above); whether it is new, i.e. the command's to remove if training fails before a checkpoint."
+    run_dir = Path(run_dir)
+    if resume and overwrite: raise CLIError('--resume --overwrite', 'contradict each other', 'Give one of them.')
+    is_run = (run_dir/'config.json').exists()
+    holds = check_output(run_dir, [p.data.root] + ([p.init] if p.init else []), 'a run' if is_run else 'other files', overwrite, resume, resumable=is_run)
+    if holds and not is_run: raise CLIError(run_dir, "holds files but no run", "Give a new or empty folder for the run.")
+    if resume:
+        if not (run_dir/'checkpoint.pth').exists():
+            raise CLIError(run_dir, "holds no checkpoint.pth to resume from", "Train without --resume (with --overwrite if the folder holds a run).")
+        diff = resume_differences(run_dir, p)
+        if diff: raise CLIError(run_dir, f"was trained with other settings: {'; '.join(diff)}", "Resume with the recorded settings, or give --overwrite to start again.")
+    return not run_dir.exists()
+
+def _interrupted(run_dir) -> str:
+    "What an interrupted `c2seg-train` leaves: a checkpoint to resume from, or nothing."
+    ckpts = sorted(Path(run_dir).rglob('checkpoint.pth'))
+    if not ckpts: return "No epoch had finished; nothing was kept."
+    return f"{ckpts[-1]} holds the last finished epoch. " + resume_hint('c2seg-train')
+
 # %% ../../nbs/19_train.recipe.ipynb #f301fedf
 @call_parse
 def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (target images)
@@ -195,16 +237,22 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
               adapt_gan:Annotated[str, {'choices': ['bce', 'lsgan']}]='bce', # the adaptation's GAN loss
               dataset:Annotated[str, {'choices': DATASET_KEYS}]=None, # the dataset, where the folder does not record it (e.g. ab for the challenge archive)
               pretrain_epochs:int=None, # a two-stage method's first stage (e.g. uda_source before uda): epochs (default: its protocol's)
-              resume:bool=False, # continue an interrupted run from RUN_DIR/checkpoint.pth
+              resume:bool=False, # continue an interrupted run from RUN_DIR/checkpoint.pth (its settings must be the recorded ones)
+              overwrite:bool=False, # replace the run RUN_DIR holds
               quiet:bool=False, # no progress bar or epoch table
               device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
              ):
     "Train a registered method on the source city; record config, history, best weights and checkpoints in RUN_DIR."
-    try:
+    with cli_errors('c2seg-train', on_interrupt=lambda: _interrupted(run_dir)):
+        check_device(device)
         opts = parse_options(options) | ({'inputs': inputs} if inputs else {}) | ({'pretrained': pretrained} if pretrained else {})
         p = plan(data, method, size, protocol, seed, bs=bs, lr=lr, epochs=epochs, iters=iters, hsi=hsi, modalities=modalities,
                  options=opts, init=init, adapt=adapt, adapt_gan=adapt_gan, dataset=dataset, device=device,
                  pretrain_epochs=pretrain_epochs)
-        learn, final = p.fit(run_dir, resume=resume, quiet=quiet)
-    except (ValueError, FileNotFoundError, LookupError, ImportError) as e: sys.exit(f"c2seg-train: {e}")
+        new = prepare_run_dir(run_dir, p, resume, overwrite)
+        try: learn, final = p.fit(run_dir, resume=resume, quiet=quiet)
+        except BaseException:                             # nothing to resume from: leave no half-made run folder behind
+            if new and not any(Path(run_dir).rglob('checkpoint.pth')): shutil.rmtree(run_dir, ignore_errors=True)
+            raise
     print(f"best {final['monitor']} {final['best_score']:.4f} at epoch {final['best_epoch']} of {final['epochs']}; run recorded in {run_dir}")
+
