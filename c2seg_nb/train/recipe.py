@@ -22,9 +22,11 @@ from ..methods.registry import method_names, method_spec
 from ..callback.adversarial import ALIGNMENT_LEVELS
 from ..callback.enhancement import check_weighting
 from .learner import ADAPT_WEIGHT, C2SegLearner, c2seg_learner, fit_run
+from .runs import write_json
 
 # %% auto #0
-__all__ = ['Plan', 'parse_adapt', 'plan', 'parse_options', 'resume_differences', 'prepare_run_dir', 'train_cli']
+__all__ = ['SELECTION_LABELS', 'Plan', 'parse_adapt', 'plan', 'parse_options', 'resume_differences', 'prepare_run_dir',
+           'train_cli']
 
 # %% ../../nbs/19_train.recipe.ipynb #b392faa3
 @dataclass
@@ -51,6 +53,8 @@ class Plan:
     pretrain_epochs: int|None = None   # a two-stage method's first stage: this many epochs (None: its protocol's length)
     enhancement: str|None = None  # CaFE's enhancement learning added to the method's loss (`--options cafe=`): a weighting of `CAFE_WEIGHTINGS`
     enhancement_weight: float = 1.   # its λ (`--options cafe_weight=`)
+    holdout: bool = True          # a spatially disjoint source validation part (False: every source tile trains, as HighDAN's release)
+    select_every: int|None = None # target scored every this many iterations, batches drawn anew (selection on target labels); None: per epoch
 
 # %% ../../nbs/19_train.recipe.ipynb #2a84d063
 def _positive(name, value):
@@ -89,6 +93,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
          dataset:str|None=None, # the dataset key, where the folder does not record it
          device:str|None=None, # 'cpu', 'cuda', ...
          pretrain_epochs:int|None=None, # a two-stage method's first stage: epochs (default: its protocol's length)
+         select_every:int|None=None, # score the target every this many iterations (default: the protocol's; only where it selects on the target)
         ) -> Plan:
     "Resolve and check every choice of a training run."
     spec = method_spec(method)
@@ -101,7 +106,10 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     s = spec.settings(protocol)
     if hsi is not None and hsi not in HSI_SCALINGS: raise ValueError(f"hsi must be one of {HSI_SCALINGS}, not {hsi!r}")
     if lr is not None and not lr > 0: raise ValueError(f"lr must be positive, not {lr!r}")
-    _positive('bs', bs); _positive('epochs', epochs); _positive('iters', iters); _positive('pretrain_epochs', pretrain_epochs)
+    _positive('bs', bs); _positive('epochs', epochs); _positive('iters', iters); _positive('pretrain_epochs', pretrain_epochs); _positive('select_every', select_every)
+    proto = spec.protocols[protocol]
+    if select_every is not None and proto.select_every is None:
+        raise ValueError(f"select_every applies to protocols that score the target every k iterations (as released); {method} {protocol} does not")
     if pretrain_epochs is not None and spec.pretrain is None: raise ValueError(f"{method} has no first stage; pretrain_epochs applies to two-stage methods")
     if epochs is None and iters is None: epochs, iters = (None, s['iters']) if s['iters'] else (s['epochs'], None)
     elif epochs is not None: iters = None
@@ -111,7 +119,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     if adapt_gan not in ('bce', 'lsgan'): raise ValueError(f"adapt_gan must be 'bce' or 'lsgan', not {adapt_gan!r}")
     return Plan(as_dataset(data, dataset), method, size, protocol, seed, bs or s['bs'], hsi or s['hsi'], epochs, iters,
                 lr or s['lr'], s['select'], s['augment'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
-                adapt, adapt_gan, device, pretrain_epochs, enhancement, float(weight))
+                adapt, adapt_gan, device, pretrain_epochs, enhancement, float(weight), holdout=proto.holdout, select_every=select_every or proto.select_every)
 
 # %% ../../nbs/19_train.recipe.ipynb #1de1fd21
 @patch
@@ -120,7 +128,7 @@ def dataloaders(self:Plan, cache_dir:Path|str|None=None):
     set_seed(self.seed)
     with_target = method_spec(self.method).adaptation or self.select == 'target' or bool(self.adapt)
     return c2seg_dataloaders(self.data, self.modalities, bs=self.bs, hsi=self.hsi, augment=self.augment, with_target=with_target, seed=self.seed,
-                             device=self.device, cache_dir=cache_dir)
+                             device=self.device, cache_dir=cache_dir, holdout=self.holdout, draws=self.select_every)
 
 # %% ../../nbs/19_train.recipe.ipynb #a691f888
 @patch
@@ -129,13 +137,18 @@ def n_epochs(self:Plan, batches_per_epoch:int) -> int:
     return self.epochs if self.epochs is not None else math.ceil(self.iters / batches_per_epoch)
 
 # %% ../../nbs/19_train.recipe.ipynb #8698586a
+SELECTION_LABELS = {'source': 'best mIoU on the spatially disjoint source validation split',
+                    'target': 'best mIoU on the TARGET TEST LABELS (model selection on the test set: reproduction of published numbers only)',
+                    'last': 'the last epoch'}
+
 @patch
 def learner(self:Plan, run_dir:Path|str|None=None, dls=None) -> C2SegLearner:
     "DataLoaders (the plan's, unless given) and the learner, recording into `run_dir`."
     dls = dls if dls is not None else self.dataloaders()
     learn = c2seg_learner(dls, self.method, self.size, self.protocol, run_dir, lr=self.lr, seed=self.seed, init=self.init,
                           adapt=self.adapt, adapt_gan=self.adapt_gan, enhancement=self.enhancement, enhancement_weight=self.enhancement_weight, **self.options)
-    learn.c2seg_config.update(epochs_planned=self.epochs, iters_planned=self.iters, hsi=self.hsi, augment=self.augment)
+    learn.c2seg_config.update(epochs_planned=self.epochs, iters_planned=self.iters, hsi=self.hsi, augment=self.augment, holdout=self.holdout,
+                              select_every=self.select_every, selection=SELECTION_LABELS[self.select])
     return learn
 
 # %% ../../nbs/19_train.recipe.ipynb #b01630b4
@@ -160,7 +173,10 @@ def fit(self:Plan, run_dir:Path|str, # where the run is recorded
         first.fit(Path(run_dir)/'stage1', resume=resume, quiet=quiet)
         self = replace(self, init=str(Path(run_dir)/'stage1'))
     learn = self.learner(run_dir)
-    return learn, fit_run(learn, self.n_epochs(len(learn.dls.train)), resume=resume, quiet=quiet)
+    final = fit_run(learn, self.n_epochs(len(learn.dls.train)), resume=resume, quiet=quiet)
+    final['selection'] = learn.c2seg_config['selection']
+    write_json(Path(run_dir)/'final.json', final)
+    return learn, final
 
 # %% ../../nbs/19_train.recipe.ipynb #8dd07ccf
 def parse_options(text:str|None, # 'KEY=VALUE,KEY=VALUE'
@@ -237,6 +253,7 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
               adapt_gan:Annotated[str, {'choices': ['bce', 'lsgan']}]='bce', # the adaptation's GAN loss
               dataset:Annotated[str, {'choices': DATASET_KEYS}]=None, # the dataset, where the folder does not record it (e.g. ab for the challenge archive)
               pretrain_epochs:int=None, # a two-stage method's first stage (e.g. uda_source before uda): epochs (default: its protocol's)
+              select_every:int=None, # protocols selecting on target test labels every k iterations (HighDAN released: 1): k, for speed
               resume:bool=False, # continue an interrupted run from RUN_DIR/checkpoint.pth (its settings must be the recorded ones)
               overwrite:bool=False, # replace the run RUN_DIR holds
               quiet:bool=False, # no progress bar or epoch table
@@ -248,11 +265,11 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
         opts = parse_options(options) | ({'inputs': inputs} if inputs else {}) | ({'pretrained': pretrained} if pretrained else {})
         p = plan(data, method, size, protocol, seed, bs=bs, lr=lr, epochs=epochs, iters=iters, hsi=hsi, modalities=modalities,
                  options=opts, init=init, adapt=adapt, adapt_gan=adapt_gan, dataset=dataset, device=device,
-                 pretrain_epochs=pretrain_epochs)
+                 pretrain_epochs=pretrain_epochs, select_every=select_every)
         new = prepare_run_dir(run_dir, p, resume, overwrite)
         try: learn, final = p.fit(run_dir, resume=resume, quiet=quiet)
         except BaseException:                             # nothing to resume from: leave no half-made run folder behind
             if new and not any(Path(run_dir).rglob('checkpoint.pth')): shutil.rmtree(run_dir, ignore_errors=True)
             raise
     print(f"best {final['monitor']} {final['best_score']:.4f} at epoch {final['best_epoch']} of {final['epochs']}; run recorded in {run_dir}")
-
+    print(f"checkpoint kept: {final['selection']}")

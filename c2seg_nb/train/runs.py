@@ -88,7 +88,7 @@ class RunTracker(Callback):
             sl.count, sl.val = self.smooth_loss_state['count'], self.smooth_loss_state['val']
     def after_epoch(self):
         names = list(self.recorder.metric_names[1:-1])   # epoch ... time: train_loss, valid_loss, metrics
-        values = [float(v) for v in self.recorder.log[1:len(names) + 1]]
+        values = [float('nan') if v is None else float(v) for v in self.recorder.log[1:len(names) + 1]]   # None: no validation split
         row = dict(zip(names, values), epoch=self.epoch) | getattr(self.learn, 'extra_scores', {})
         hist = self.run_dir/'history.csv'
         new = not hist.exists()
