@@ -20,6 +20,7 @@ from ..methods.spec import PROTOCOLS, SIZES
 from ..methods.registry import method_names, method_spec
 from ..callback.adversarial import ALIGNMENT_LEVELS
 from ..callback.enhancement import check_weighting
+from .distributed import MIXED_PRECISION, batches_per_rank
 from .learner import ADAPT_WEIGHT, C2SegLearner, c2seg_learner, fit_run
 
 # %% auto #0
@@ -50,6 +51,7 @@ class Plan:
     pretrain_epochs: int|None = None   # a two-stage method's first stage: this many epochs (None: its protocol's length)
     enhancement: str|None = None  # CaFE's enhancement learning added to the method's loss (`--options cafe=`): a weighting of `CAFE_WEIGHTINGS`
     enhancement_weight: float = 1.   # its λ (`--options cafe_weight=`)
+    mixed_precision: str = 'no'   # 'bf16' or 'fp16' autocast on CUDA (`set_mixed_precision`), or 'no'
 
 # %% ../../nbs/19_train.recipe.ipynb #2a84d063
 def _positive(name, value):
@@ -88,6 +90,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
          dataset:str|None=None, # the dataset key, where the folder does not record it
          device:str|None=None, # 'cpu', 'cuda', ...
          pretrain_epochs:int|None=None, # a two-stage method's first stage: epochs (default: its protocol's length)
+         mixed_precision:str|None=None, # 'bf16' or 'fp16' autocast on CUDA, or 'no' (None: 'no')
         ) -> Plan:
     "Resolve and check every choice of a training run."
     spec = method_spec(method)
@@ -108,9 +111,10 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     adapt = parse_adapt(adapt)
     if adapt and spec.adaptation: raise ValueError(f"{method} adapts with callbacks of its own; choose its variant with --options, not --adapt")
     if adapt_gan not in ('bce', 'lsgan'): raise ValueError(f"adapt_gan must be 'bce' or 'lsgan', not {adapt_gan!r}")
+    if (mixed_precision or 'no') not in MIXED_PRECISION: raise ValueError(f"mixed_precision must be one of {MIXED_PRECISION}, not {mixed_precision!r}")
     return Plan(as_dataset(data, dataset), method, size, protocol, seed, bs or s['bs'], hsi or s['hsi'], epochs, iters,
                 lr or s['lr'], s['select'], s['augment'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
-                adapt, adapt_gan, device, pretrain_epochs, enhancement, float(weight))
+                adapt, adapt_gan, device, pretrain_epochs, enhancement, float(weight), mixed_precision or 'no')
 
 # %% ../../nbs/19_train.recipe.ipynb #1de1fd21
 @patch
@@ -146,7 +150,7 @@ def pretrain_plan(self:Plan) -> Plan|None:
     options = {k: v for k, v in self.options.items() if k in method_spec(first).options}
     if self.enhancement is not None and 'cafe' not in method_spec(first).options: options |= dict(cafe=self.enhancement, cafe_weight=self.enhancement_weight)
     return plan(self.data, first, self.size, self.protocol, self.seed, modalities=self.modalities, options=options, device=self.device,
-                epochs=self.pretrain_epochs)
+                epochs=self.pretrain_epochs, mixed_precision=self.mixed_precision)
 
 @patch
 def fit(self:Plan, run_dir:Path|str, # where the run is recorded
@@ -159,7 +163,7 @@ def fit(self:Plan, run_dir:Path|str, # where the run is recorded
         first.fit(Path(run_dir)/'stage1', resume=resume, quiet=quiet)
         self = replace(self, init=str(Path(run_dir)/'stage1'))
     learn = self.learner(run_dir)
-    return learn, fit_run(learn, self.n_epochs(len(learn.dls.train)), resume=resume, quiet=quiet)
+    return learn, fit_run(learn, self.n_epochs(batches_per_rank(len(learn.dls.train))), resume=resume, quiet=quiet, mixed_precision=self.mixed_precision)
 
 # %% ../../nbs/19_train.recipe.ipynb #8dd07ccf
 def parse_options(text:str|None, # 'KEY=VALUE,KEY=VALUE'
@@ -198,13 +202,14 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
               resume:bool=False, # continue an interrupted run from RUN_DIR/checkpoint.pth
               quiet:bool=False, # no progress bar or epoch table
               device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
+              mixed_precision:Annotated[str, {'choices': MIXED_PRECISION}]='no', # bf16 or fp16 autocast (CUDA); with `accelerate launch` too
              ):
     "Train a registered method on the source city; record config, history, best weights and checkpoints in RUN_DIR."
     try:
         opts = parse_options(options) | ({'inputs': inputs} if inputs else {}) | ({'pretrained': pretrained} if pretrained else {})
         p = plan(data, method, size, protocol, seed, bs=bs, lr=lr, epochs=epochs, iters=iters, hsi=hsi, modalities=modalities,
                  options=opts, init=init, adapt=adapt, adapt_gan=adapt_gan, dataset=dataset, device=device,
-                 pretrain_epochs=pretrain_epochs)
+                 pretrain_epochs=pretrain_epochs, mixed_precision=mixed_precision)
         learn, final = p.fit(run_dir, resume=resume, quiet=quiet)
     except (ValueError, FileNotFoundError, LookupError, ImportError) as e: sys.exit(f"c2seg-train: {e}")
     print(f"best {final['monitor']} {final['best_score']:.4f} at epoch {final['best_epoch']} of {final['epochs']}; run recorded in {run_dir}")
