@@ -10,12 +10,13 @@ import copy
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import IGNORE_INDEX, MODALITIES, N_CLASSES
+from ..core import IGNORE_INDEX, N_CLASSES
+from fastcore.basics import patch
 from .baselines import pad_to_multiple
 from timm.models.resnet import BasicBlock, Bottleneck, ResNet
 
 # %% auto #0
-__all__ = ['CAFE_SIZES', 'region_fractions', 'CategoryWiseFusion', 'UpBlock', 'CaFENet', 'FixedFusion', 'deploy']
+__all__ = ['CAFE_SIZES', 'region_fractions', 'CategoryWiseFusion', 'UpBlock', 'CaFENet', 'FixedFusion']
 
 # %% ../../nbs/14d_models.cafe.ipynb #9c299913
 def region_fractions(target:torch.Tensor, # `B × H × W` labels
@@ -151,6 +152,7 @@ class FixedFusion(nn.Module):
     def __init__(self, weights:torch.Tensor): super().__init__(); self.register_buffer('weights', weights)
     def forward(self, feats:list, *_) -> torch.Tensor: return (self.weights[None, :, :, None, None] * torch.stack(feats, 1)).sum(1)
 
+@patch
 def deploy(self:CaFENet) -> CaFENet:
     "An inference copy: category-wise fusions folded into `FixedFusion`s, side heads dropped, labels never read."
     kept = self.features, self.aux_logits, self.regions_from          # a forward's outputs are not parameters: not copied
@@ -161,4 +163,3 @@ def deploy(self:CaFENet) -> CaFENet:
         net.fusions = nn.ModuleList(FixedFusion(f.mean_weights(net.prior).detach()) for f in net.fusions)
     net.side_heads = nn.ModuleList()
     return net
-CaFENet.deploy = deploy
