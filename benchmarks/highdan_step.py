@@ -34,7 +34,7 @@ and pools each variant's steps. Peak RSS is the process's maximum, and the table
 the models were built (what the step itself adds). Goal: ours ≤ 0.5× the official time per step.
 
 Usage: python benchmarks/highdan_step.py [--official /path/to/RSE_Cross-city] [--steps 5] [--rounds 2] [--threads N]
-       [--variants ours,joint,channels_last,adam_foreach,adam_fused,compile] [--quick]
+       [--variants ours,joint,channels_last,adam_foreach,adam_fused,compile] [--child-timeout 1800] [--quick]
 """
 import argparse, json, os, resource, statistics, subprocess, sys, time, types
 from functools import partial
@@ -206,6 +206,7 @@ def main():
     ap.add_argument('--rounds', type=int, default=1, help='run every variant this many times in turn, pooling the steps')
     ap.add_argument('--variants', default='ours,joint,channels_last,adam_foreach,adam_fused,compile', help='our variants, comma-separated')
     ap.add_argument('--threads', type=int, default=0, help='torch threads (0: torch default)')
+    ap.add_argument('--child-timeout', type=int, default=1800, help='seconds one variant may take (torch.compile can take very long on a CPU)')
     ap.add_argument('--quick', action='store_true', help='check the script: 2 steps per variant, one round, nothing recorded')
     ap.add_argument('--variant', help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -227,7 +228,9 @@ def main():
         for k in keys:
             if k in failed: continue
             cmd = [sys.executable, __file__, '--variant', k, '--steps', str(args.steps), '--threads', str(args.threads)] + (['--official', args.official] if args.official else [])
-            res = subprocess.run(cmd, capture_output=True, text=True)
+            try: res = subprocess.run(cmd, capture_output=True, text=True, timeout=args.child_timeout)
+            except subprocess.TimeoutExpired:
+                res = subprocess.CompletedProcess(cmd, 124, '', f'no result within --child-timeout {args.child_timeout} s')
             line = [l for l in res.stdout.splitlines() if l.startswith('RESULT ')]
             if res.returncode or not line:
                 if k in ('ours', 'official'): sys.exit(f"{NAMES[k]} failed:\n{res.stderr[-3000:]}")
