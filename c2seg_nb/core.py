@@ -43,7 +43,7 @@ def as_modalities(modalities, # modality names: a tuple or list, or one comma-se
     return tuple(m for m in MODALITIES if m in names)
 
 # %% ../nbs/00_core.ipynb #7c1e0a10
-CONVENTIONS = ('rse', 'mmseg', '14class')
+CONVENTIONS = ('rse', 'rse-code', 'mmseg', '14class')
 DEFAULT_CONVENTION = 'rse'
 METRIC_KEYS = ('miou', 'mf1', 'oa', 'kappa')
 

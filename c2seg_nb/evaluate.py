@@ -12,13 +12,15 @@ from typing import Annotated
 import numpy as np
 import torch
 from fastcore.script import call_parse
+from .cli import cli_errors
 from rasterio.windows import Window
 from .core import CLASS_NAMES, CONVENTIONS, DEFAULT_CONVENTION, METRIC_KEYS, N_CLASSES
 from .data.io import C2SegDataError, PREDICTION_RE, TILE_RE, as_label, read_tiff, tiff_info
 from .metrics import challenge_average, confusion_matrix, score_table, scores_from_cm
 
 # %% auto #0
-__all__ = ['label_tiles', 'prediction_tiles', 'evaluate', 'scores_json', 'summary_table', 'format_results', 'evaluate_cli']
+__all__ = ['INCOMPLETE', 'label_tiles', 'prediction_tiles', 'evaluate', 'scores_json', 'summary_table', 'format_results',
+           'evaluate_cli']
 
 # %% ../nbs/22_evaluate.ipynb #bff694b8
 def _numbered(folder:Path, pattern, what:str) -> dict[int, Path]:
@@ -88,7 +90,9 @@ def _cm_scene(pred_file:Path, label_file:Path, block_rows:int) -> torch.Tensor:
     return cm
 
 # %% ../nbs/22_evaluate.ipynb #03bcd0ac
-def evaluate(pred:Path|str, # a folder of tile predictions, or a scene prediction GeoTIFF
+INCOMPLETE = 'incomplete.json'   # `c2seg-predict` keeps it in its output folder until the set is complete
+
+def evaluate(pred:Path|str, # a folder of tile predictions (or `c2seg-predict`'s output folder), or a scene prediction GeoTIFF
              labels:Path|str, # label tiles (split folder, `label/` folder) or a scene's labels (GeoTIFF, or a scene folder with `label.tif`)
              convention:str=DEFAULT_CONVENTION, # one of `CONVENTIONS` (see `c2seg_nb.metrics`)
              block_rows:int=1024, # rows per block when streaming scene files
@@ -98,6 +102,11 @@ def evaluate(pred:Path|str, # a folder of tile predictions, or a scene predictio
     pred, labels = Path(pred), Path(labels)
     for p, what in ((pred, 'predictions'), (labels, 'labels')):
         if not p.exists(): raise C2SegDataError(p, f"not found (the {what}).")
+    if pred.is_dir():
+        if (pred/INCOMPLETE).exists() or (pred.parent/INCOMPLETE).exists():
+            raise C2SegDataError(pred, "is an incomplete prediction set: c2seg-predict was interrupted before it finished.",
+                                 "Finish it with the same c2seg-predict command plus --resume, then score it.")
+        if (pred/'tiles').is_dir() and not any(PREDICTION_RE.match(p.name) for p in pred.iterdir()): pred = pred/'tiles'   # c2seg-predict's own folder
     if pred.is_file():                                           # a scene
         label_file = labels/'label.tif' if labels.is_dir() else labels
         if not label_file.is_file():
@@ -125,6 +134,7 @@ def scores_json(s:dict) -> dict:
     out['class_names'] = [CLASS_NAMES[c] for c in out['class_ids']]
     out['iou'], out['f1'] = [_num(v) for v in s['iou']], [_num(v) for v in s['f1']]
     out['cm'] = np.asarray(s['cm']).astype(int).tolist()
+    out['absent'] = [CLASS_NAMES[c] for c in s.get('absent', [])]
     return out
 
 # %% ../nbs/22_evaluate.ipynb #41b4f573
@@ -160,8 +170,9 @@ def evaluate_cli(pred:str, # predictions: a folder of N_prediction.tif tiles, or
     "Score segmentation predictions (tiles or scenes) against labels: OA, Kappa, per-class IoU/F1, mIoU, mF1."
     paths = [pred, labels, *more]
     if len(paths) % 2: sys.exit(f"c2seg-evaluate: FAILED: paths come in PRED LABELS pairs; got {len(paths)} paths.")
-    try: results = [evaluate(p, l, convention) for p, l in zip(paths[::2], paths[1::2])]
-    except (C2SegDataError, ValueError) as e: sys.exit(f"c2seg-evaluate: FAILED: {e}")
+    with cli_errors('c2seg-evaluate'):                           # anything else (unreadable files, ...) is one line too
+        try: results = [evaluate(p, l, convention) for p, l in zip(paths[::2], paths[1::2])]
+        except (C2SegDataError, ValueError) as e: sys.exit(f"c2seg-evaluate: FAILED: {e}")
     if json:
         out = scores_json(results[0]) if len(results) == 1 else \
               {'datasets': [scores_json(s) for s in results], 'average': challenge_average(*results)}

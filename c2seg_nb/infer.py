@@ -250,6 +250,7 @@ def predict_tiles(model, # `model(*xs) -> logits (B, 14, h, w)`
                   device=None, # None: the model's device
                   convention:str=DEFAULT_CONVENTION, # labels by `predict_labels`
                   progress:bool=False, # show a progress bar
+                  skip_existing:bool=False, # keep tiles `out_dir` already holds (each was written whole): resume an interrupted set
                  ) -> list[Path]:
     "Predict every tile of `tileset` and write the challenge's `out_dir/N_prediction.tif` files; return their paths."
     mods = as_modalities(modalities)
@@ -259,10 +260,12 @@ def predict_tiles(model, # `model(*xs) -> logits (B, 14, h, w)`
     out_dir = check_output_location(out_dir, tileset.root)
     views, device = _tta_views(tta), _model_device(model, device)
     ref = 'msi' if 'msi' in tileset.modalities else tileset.modalities[0]   # georeference source: all modalities share the grid
-    batches = [tileset.ids[b:b + bs] for b in range(0, len(tileset.ids), bs)]
+    done = [i for i in tileset.ids if skip_existing and (out_dir/tile_filename(i, prediction=True)).exists()]
+    todo = [i for i in tileset.ids if i not in set(done)]
+    batches = [todo[b:b + bs] for b in range(0, len(todo), bs)]
     read = lambda ids: [tileset.read(i, with_label=False) for i in ids]
     it = _progress(_prefetch(batches, read), len(batches), progress)
-    written = []
+    written = [out_dir/tile_filename(i, prediction=True) for i in done]
     with _eval_mode(model):
         for ids, tiles in it:
             xs = _to_batch({m: [t[m] for t in tiles] for m in mods}, mods, normalizer, domain, device)

@@ -63,6 +63,15 @@ def confusion_matrix(pred, # predicted labels, any shape: tensor or array
     return torch.bincount(idx, minlength=nn).reshape(n_classes, n_classes)
 
 # %% ../nbs/10_metrics.ipynb #a7d7ff17
+def _release_means(cm:np.ndarray) -> tuple[float, float]:
+    "mIoU and mF1 as the released RSE scorer: over the labels sklearn's `confusion_matrix` finds (truth 1..13 or prediction, on labelled pixels)."
+    m = cm.copy(); m[IGNORE_INDEX] = 0                                   # truth 0 is masked out before sklearn sees it
+    tp, rows, cols = np.diag(m), m.sum(1), m.sum(0)
+    seen = (rows + cols) > 0
+    if not seen.any(): return np.nan, np.nan
+    tp, rows, cols = tp[seen], rows[seen], cols[seen]
+    return float((tp / (rows + cols - tp)).mean()), float((2 * tp / (rows + cols)).mean())
+
 def scores_from_cm(cm, # `14 × 14` confusion matrix (rows truth, columns prediction)
                    convention:str=DEFAULT_CONVENTION, # one of `CONVENTIONS`
                   ) -> dict:
@@ -82,12 +91,13 @@ def scores_from_cm(cm, # `14 × 14` confusion matrix (rows truth, columns predic
     if convention == 'mmseg': miou, mf1 = np.nanmean(iou) if (denom_iou > 0).any() else np.nan, np.nanmean(f1) if (denom_f1 > 0).any() else np.nan
     else:
         iou, f1 = np.nan_to_num(iou, nan=0.0), np.nan_to_num(f1, nan=0.0)
-        miou, mf1 = iou.mean(), f1.mean()
+        miou, mf1 = (iou.mean(), f1.mean()) if convention != 'rse-code' else _release_means(cm)
     oa = tp.sum() / total if total else np.nan
     pe = (m.sum(1) * m[:, classes].sum(0)).sum() / total**2 if total else np.nan   # chance agreement; predicted-0 pairs with no truth row
     kappa = (oa - pe) / (1 - pe) if total and pe != 1 else (1.0 if total else np.nan)
     return dict(convention=convention, oa=float(oa), kappa=float(kappa), miou=float(miou), mf1=float(mf1),
-                iou=iou, f1=f1, classes=classes, cm=cm.astype(np.int64), n_pixels=int(total))
+                iou=iou, f1=f1, classes=classes, cm=cm.astype(np.int64), n_pixels=int(total),
+                absent=[int(c) for c, d in zip(classes, denom_iou) if d == 0])   # in neither truth nor prediction: 0 (nan under mmseg)
 
 # %% ../nbs/10_metrics.ipynb #2c66d803
 def score(pred, # predicted labels (tensor or array)
@@ -126,7 +136,9 @@ class SegMetrics(Metric):
         self.scores = None
     def score(self) -> dict:
         "Every score of the accumulated matrix."
-        if self.scores is None: self.scores = scores_from_cm(self.cm if self.cm is not None else torch.zeros(N_CLASSES, N_CLASSES), self.convention)
+        if self.scores is None:
+            self.scores = scores_from_cm(self.cm if self.cm is not None else torch.zeros(N_CLASSES, N_CLASSES), self.convention)
+            if self.cm is None: self.scores |= {k: float('nan') for k in METRIC_KEYS}   # no validation split (e.g. HighDAN released): no score, not 0
         return self.scores
     @property
     def value(self): return self.score()['miou']
@@ -157,4 +169,7 @@ def score_table(s:dict, # a result of `score`/`scores_from_cm`
     rows = ['| class | IoU | F1 |', '|---|---|---|']
     rows += [f"| {CLASS_NAMES[c]} | {100*i:.{digits}f} | {100*f:.{digits}f} |" for c, i, f in zip(s['classes'], s['iou'], s['f1'])]
     rows.append(f"| **mean** ({s['convention']}) | **{100*s['miou']:.{digits}f}** | **{100*s['mf1']:.{digits}f}** |")
-    return '\n'.join(rows) + f"\n\nOA {100*s['oa']:.{digits}f} %, Kappa {s['kappa']:.4f}, {s['n_pixels']} pixels"
+    absent = [CLASS_NAMES[c] for c in s.get('absent', [])]
+    note = (f"\n\nNote: {', '.join(absent)} {'is' if len(absent) == 1 else 'are'} in neither the truth nor the prediction; "
+            + ("left out of the means (mmseg)." if s['convention'] == 'mmseg' else "scored 0, which lowers the means.")) if absent else ''
+    return '\n'.join(rows) + f"\n\nOA {100*s['oa']:.{digits}f} %, Kappa {s['kappa']:.4f}, {s['n_pixels']} pixels" + note

@@ -6,18 +6,22 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/predict.html.md"""
 
 # %% ../nbs/23_predict.ipynb #05336a2b
 from __future__ import annotations
-import sys, time
+import json, sys, time, zipfile
 from pathlib import Path
 from typing import Annotated
 from fastcore.script import call_parse
+from .cli import CLIError, check_device, check_output, cli_errors, resume_hint
 from .core import DOMAIN_OF, SPLITS
-from .data.io import C2SegDataError, open_scene
+from .data.io import C2SegDataError, TileSet, open_scene
+from .data.norm import Normalizer
+from .train.runs import write_json
 from .data.layout import as_dataset
-from .infer import predict_scene, predict_tiles
+from .evaluate import INCOMPLETE
+from .infer import check_output_location, predict_scene, predict_tiles
 from .postprocess import FUSION_RULES, RAW, postprocessed_model
 
 # %% auto #0
-__all__ = ['predict_run', 'predict_cli']
+__all__ = ['predict_run', 'check_run_folder', 'clear_predictions', 'predict_cli']
 
 # %% ../nbs/23_predict.ipynb #3503c6a7
 def predict_run(run_dir, # a run folder written by `fit_run` / `c2seg-train`, or a list of them (logits averaged)
@@ -30,6 +34,8 @@ def predict_run(run_dir, # a run folder written by `fit_run` / `c2seg-train`, or
                 device:str='cpu', # where to run the model
                 experts:dict|None=None, # class-specific fusion: {class (index or name part): run folder}
                 rule:str='claim', # the fusion rule, one of `FUSION_RULES`
+                resume:bool=False, # keep the predictions an interrupted call with the same settings wrote (see `INCOMPLETE`)
+                progress:bool=False, # show progress bars
                ) -> dict:
     "Predict a split's tiles (and its scene, if known) with trained runs and their post-processing; return what was written."
     runs = [run_dir] if isinstance(run_dir, (str, Path)) else list(run_dir)
@@ -39,8 +45,16 @@ def predict_run(run_dir, # a run folder written by `fit_run` / `c2seg-train`, or
     t0 = time.time()
     written = dict(run=str(runs[0]) if len(runs) == 1 else [str(r) for r in runs], split=split, tiles=[], scene=None,
                    experts={str(k): str(v) for k, v in (experts or {}).items()} or None, tta=tta)
+    settings = {k: written[k] for k in ('run', 'split', 'experts', 'tta')} | dict(rule=rule, scene=None if scene is None else str(scene))
+    marker = out_dir/INCOMPLETE
+    if resume and marker.exists() and json.loads(marker.read_text()) != settings:
+        raise CLIError(out_dir, f"holds an unfinished set of other settings ({marker} records {json.loads(marker.read_text())})",
+                       "Resume with those settings, or give --overwrite to start again.")
+    check_output_location(out_dir, data.root)
+    write_json(marker, settings)                                  # until the set is complete
     ts = data.tiles(split, modalities)
-    written['tiles'] = [str(p) for p in predict_tiles(model, ts, RAW, modalities, out_dir/'tiles', domain=domain, bs=bs, device=device)]
+    written['tiles'] = [str(p) for p in predict_tiles(model, ts, RAW, modalities, out_dir/'tiles', domain=domain, bs=bs, device=device,
+                                                      progress=progress, skip_existing=resume)]
     scene = scene if scene is not None else data.scene_dir(domain)
     if scene is not None:
         sc = open_scene(scene)
@@ -48,7 +62,42 @@ def predict_run(run_dir, # a run folder written by `fit_run` / `c2seg-train`, or
         predict_scene(model, sc, RAW, modalities, domain=domain, window=window, bs=bs, device=device, out_path=out_dir/'scene_prediction.tif')
         written['scene'] = str(out_dir/'scene_prediction.tif')
     written['seconds'] = round(time.time() - t0, 2)
+    write_json(out_dir/'predict.json', written)
+    marker.unlink()
     return written
+
+# %% ../nbs/23_predict.ipynb #b1896cc7
+def check_run_folder(run:Path|str, # a run folder written by `c2seg-train`
+                     tiles:TileSet|None=None, # the tiles it will predict: their band counts must be the run's
+                    ) -> dict:
+    "The run's config, after checking its files and, given `tiles`, that they have the bands it was trained on; a `CLIError` otherwise."
+    run = Path(run)
+    if not run.is_dir(): raise CLIError(run, "is not a run folder (not found)", "Give a folder written by c2seg-train.")
+    for f in ('config.json', 'normalizer.json', 'model.pth'):
+        if not (run/f).is_file(): raise CLIError(run/f, "not found", "Give a run folder written by c2seg-train (model.pth appears after its first epoch).")
+    if not zipfile.is_zipfile(run/'model.pth'): raise CLIError(run/'model.pth', "is truncated or not a PyTorch weights file", "Copy it again, or train the run again.")
+    try: cfg = json.loads((run/'config.json').read_text())
+    except json.JSONDecodeError as e: raise CLIError(run/'config.json', f"is not valid JSON ({e})", "Copy it again, or train the run again.") from None
+    if tiles is not None:
+        trained = {m: len(mp.mean) for m, mp in Normalizer.load(run/'normalizer.json').maps['source'].items()}
+        have = tiles.verify()['bands']
+        for m in cfg.get('modalities', trained):
+            if m in trained and have.get(m) != trained[m]:
+                raise CLIError(tiles.split_dir/m, f"has {have.get(m)} {m.upper()} bands but {run} was trained on {trained[m]}",
+                               "Predict data of the kind the run was trained on (same sensors and band counts).")
+    return cfg
+
+def clear_predictions(out_dir:Path|str, # an output folder of `predict_run`
+                     ):
+    "Remove what `predict_run` writes there (tile predictions, scene prediction, records), nothing else."
+    out_dir = Path(out_dir)
+    for p in [*(out_dir/'tiles').glob('*_prediction.tif'), out_dir/'scene_prediction.tif', out_dir/'predict.json', out_dir/INCOMPLETE]:
+        p.unlink(missing_ok=True)
+
+def _interrupted(out_dir) -> str:
+    "What an interrupted `c2seg-predict` leaves: a marked, resumable set."
+    n = len(list((Path(out_dir)/'tiles').glob('*_prediction.tif')))
+    return f"{out_dir} holds {n} tile predictions and {INCOMPLETE} marks the set unfinished. " + resume_hint('c2seg-predict')
 
 # %% ../nbs/23_predict.ipynb #b0772047
 @call_parse
@@ -62,11 +111,25 @@ def predict_cli(run_dir:Annotated[str, {'nargs': '+'}], # run folders written by
                 rule:Annotated[str, {'choices': FUSION_RULES}]='claim', # claim: experts add their class; decide: they alone decide it
                 bs:int=8, # windows or tiles per forward pass
                 device:str='cpu', # 'cpu', 'cuda', ...
+                overwrite:bool=False, # replace the predictions OUT_DIR holds
+                resume:bool=False, # finish an interrupted set in OUT_DIR (tiles already written are kept)
+                quiet:bool=False, # no progress bars
                ):
     "Predict a dataset's tiles (the challenge submission format) and, where known, its whole scene with a trained run."
-    try:
+    with cli_errors('c2seg-predict', on_interrupt=lambda: _interrupted(out_dir)):
+        check_device(device)
         pairs = [e.split('=', 1) for e in filter(None, (experts or '').split(','))]
-        if any(len(p) != 2 for p in pairs): raise ValueError(f"--experts takes CLASS=RUN pairs, comma-separated (e.g. water=runs/sar), not {experts!r}")
-        w = predict_run(run_dir, data, out_dir, split, scene, tta or False, bs, device, dict(pairs) or None, rule)
-    except (ValueError, FileNotFoundError) as e: sys.exit(f"c2seg-predict: {e}")
-    print(f"{len(w['tiles'])} tile predictions in {Path(out_dir)/'tiles'}" + (f"; scene prediction {w['scene']}" if w['scene'] else '') + f" ({w['seconds']} s)")
+        if any(len(p) != 2 for p in pairs): raise CLIError(f'--experts {experts}', "is not CLASS=RUN pairs", "Give e.g. --experts water=runs/sar,street=runs/msi.")
+        if resume and overwrite: raise CLIError('--resume --overwrite', 'contradict each other', 'Give one of them.')
+        runs = list(run_dir) + [r for _, r in pairs]
+        ts = as_dataset(data).tiles(split)
+        for r in runs: check_run_folder(r, ts)
+        if scene is not None: open_scene(scene)                  # a bad scene is named before any tile is predicted
+        out = Path(out_dir)
+        if any(out.resolve() == Path(r).resolve() for r in runs): raise CLIError(out, "is a run folder", "Write predictions to a folder of their own, e.g. RUN/predictions.")
+        holds = check_output(out, [data, scene], 'predictions', overwrite, resume, resumable=True)   # RUN/predictions is fine: a run is only read
+        if overwrite and holds: clear_predictions(out)
+        w = predict_run(run_dir, data, out, split, scene, tta or False, bs, device, dict(pairs) or None, rule, resume=resume,
+                        progress=not quiet and sys.stderr.isatty())
+    print(f"{len(w['tiles'])} tile predictions in {out/'tiles'}" + (f"; scene prediction {w['scene']}" if w['scene'] else '') + f" ({w['seconds']} s)")
+

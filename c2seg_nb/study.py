@@ -14,6 +14,7 @@ from .core import CLASS_NAMES, DATASET_KEYS, IGNORE_INDEX, METRIC_KEYS
 import matplotlib
 import matplotlib.pyplot as plt
 from fastcore.script import call_parse
+from .cli import CLIError, check_device, check_output, cli_errors
 from .data.io import read_tiff
 from .data.layout import DatasetFolder, as_dataset
 from .data.synth import write_synth
@@ -215,7 +216,9 @@ def study_cli(data:str=None, # a dataset folder (real C2Seg tiles, e.g. C2Seg_AB
               quiet:bool=False, # no progress bars or epoch tables
              ):
     "The main job: train every registered method on the source city, predict and score the target city, write results."
-    try:
-        run_study(out, data, profile, split_arms(methods) if methods else None, device, dataset,
-                  tuple(int(s) for s in seeds.split(',')) if seeds else None, epochs, quiet)
-    except (ValueError, FileNotFoundError, LookupError, ImportError) as e: sys.exit(f"c2seg-study: {e}")
+    with cli_errors('c2seg-study'):
+        check_device(device)
+        try: seed_list = tuple(int(s) for s in seeds.split(',')) if seeds else None
+        except ValueError: raise CLIError(f'--seeds {seeds}', "is not comma-separated whole numbers", "Give e.g. --seeds 0,1,2.") from None
+        check_output(out, [data], overwrite=True)                # a study folder is refreshed in place; never inside the data
+        run_study(out, data, profile, split_arms(methods) if methods else None, device, dataset, seed_list, epochs, quiet)

@@ -6,6 +6,7 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/callback.adversarial.html.md"""
 
 # %% ../../nbs/15_callback.adversarial.ipynb #199416d1
 from __future__ import annotations
+from typing import Callable
 from contextlib import nullcontext
 import numpy as np
 import torch
@@ -68,21 +69,25 @@ class DomainAdversarial(Callback):
                  poly_power:float|None=0.9, # poly decay `lr·(1 − it/max_it)^power` of the discriminators (None: constant)
                  attend_target:bool=True, # set `model.attend=True` on target batches (HighDAN's feature attention)
                  free_source_graph:bool=True, # back-propagate the source loss before the target forward (less memory, as released)
+                 d_init:Callable|None=None, # applied to each discriminator the callback builds (e.g. HighDAN's Kaiming `kaiming_init`); None: PyTorch's default
                 ):
         self.kinds = {l: level_kind(l) for l in levels}
         if d_opt not in ('adam', 'sgd'): raise ValueError(f"d_opt must be 'adam' or 'sgd', not {d_opt!r}")
         self.d_opt_name, self.d_momentum, self.d_wd, self.d_width, self.d_loss_scale = d_opt, d_momentum, d_wd, d_width, d_loss_scale
         self.levels, self.gan, self.ramp_iters, self.poly_power, self.attend_target = tuple(levels), gan, ramp_iters, poly_power, attend_target
         self.weights = {l: (weights[l] if isinstance(weights, dict) else weights) for l in self.levels}
-        self.d_lr, self.d_betas, self.free_source_graph = d_lr, d_betas, free_source_graph
+        self.d_lr, self.d_betas, self.free_source_graph, self.d_init = d_lr, d_betas, free_source_graph, d_init
         self.discs, self.d_opt, self.history, self._pending = None, None, [], None
 
     def _disc(self, level):
         model = self.learn.model
         if self.kinds[level][0] == 'feature':
             own = getattr(model, 'feature_disc', None)
-            return own if own is not None else feature_discriminator(model.n_features)
-        return output_discriminator(getattr(model, 'n_classes', N_CLASSES), self.d_width)
+            if own is not None: return own                   # the model's own D_f, initialised with the model
+            d = feature_discriminator(model.n_features)
+        else: d = output_discriminator(getattr(model, 'n_classes', N_CLASSES), self.d_width)
+        if self.d_init is not None: self.d_init(d)
+        return d
 
     def before_fit(self):
         if getattr(self.dls, 'target', None) is None: raise ValueError("DomainAdversarial needs dls.target: build the DataLoaders with with_target=True")

@@ -11,6 +11,7 @@ from typing import Annotated
 from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse
+from ..cli import cli_errors
 from rasterio.windows import Window
 from ..core import CLASS_NAMES, DATASET_KEYS, DOMAINS, MODALITIES, N_CLASSES, SPLITS, card_meta, dataset_bands
 from .io import C2SegDataError, Scene, TileSet, open_scene, read_tiff
@@ -141,6 +142,7 @@ def check_cli(path:str, # dataset folder (e.g. C2Seg_AB/), split folder, GeoTIFF
               json:bool=False, # print the report as JSON
              ):
     "Report shape, bands, dtype, value range, NaN count and label histogram of C2Seg data; fail on any inconsistency."
-    try: rep = check_path(path, dataset, max_tiles, label_mat)
-    except (C2SegDataError, FileNotFoundError, ValueError) as e: sys.exit(f"c2seg-check: FAILED: {e}")
+    with cli_errors('c2seg-check'):                              # anything else (unreadable files, ...) is one line too
+        try: rep = check_path(path, dataset, max_tiles, label_mat)
+        except (C2SegDataError, FileNotFoundError, ValueError) as e: sys.exit(f"c2seg-check: FAILED: {e}")
     print(jsonlib.dumps(rep, indent=2) if json else format_report(rep))

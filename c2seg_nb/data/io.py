@@ -7,6 +7,7 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/data.io.html.md"""
 # %% ../../nbs/03_data.io.ipynb #312b1e75
 from __future__ import annotations
 import os, re, tempfile, warnings
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
@@ -33,6 +34,10 @@ class C2SegDataError(ValueError):
         super().__init__(f"{path}: {problem}" + (f" {fix}" if fix else ''))
 
 # %% ../../nbs/03_data.io.ipynb #dc6d8085
+def _umask() -> int:
+    mask = os.umask(0); os.umask(mask)
+    return mask
+
 @contextmanager
 def atomic_path(path:Path|str, # the final file
                ):
@@ -41,6 +46,7 @@ def atomic_path(path:Path|str, # the final file
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())                          # mkstemp makes 0600: give the file what the umask allows, as open() does
     try:
         yield Path(tmp)
         os.replace(tmp, path)
@@ -410,7 +416,14 @@ def _modality_folder(split_dir:Path, modality:str) -> Path|None:
     return folder
 
 def _tile_ids(folder:Path) -> dict[int, Path]:
-    return {int(m.group(1)): p for p in folder.iterdir() if (m := TILE_RE.match(p.name))}
+    out = {}
+    for p in sorted(folder.iterdir()):
+        if not (m := TILE_RE.match(p.name)): continue
+        i = int(m.group(1))
+        if i in out: raise C2SegDataError(p, f"is tile {i} again (beside {out[i].name}): tile ids must be unique.",
+                                          "Keep one of the two files; otherwise which one is read is a matter of chance.")
+        out[i] = p
+    return out
 
 class TileSet:
     "The challenge tiles of one split: `<root>/<split>/{hsi,msi,sar,label}/N.tiff`."
@@ -489,9 +502,16 @@ class TileSet:
         return as_label(arr, p)
 
     def verify(self) -> dict:
-        "Check every tile's header (size, band count); return `{modality: bands}` and the tile size."
-        for i in self.ids:
-            for m in self.files:
-                p = self.path(m, i); info = tiff_info(p)
-                self._check(m, p, info['count'], (info['height'], info['width']))
+        "Check every tile's header (size, band count, dtype) against the split's majority; return `{modality: bands}` and the tile size."
+        infos = {m: {i: tiff_info(self.path(m, i)) for i in self.ids} for m in self.files}
+        common = lambda vals: Counter(vals).most_common(1)[0][0]          # the majority: an odd first tile is blamed, not its neighbours
+        if self.tile_size is None: self.tile_size = common((f['height'], f['width']) for fs in infos.values() for f in fs.values())
+        for m, fs in infos.items():
+            if m != 'label' and (self.bands is None or m not in self.bands): self.bands = (self.bands or {}) | {m: common(f['count'] for f in fs.values())}
+            dtype = common(f['dtype'] for f in fs.values())
+            for i, f in fs.items():
+                self._check(m, self.path(m, i), f['count'], (f['height'], f['width']))
+                if f['dtype'] != dtype:
+                    raise C2SegDataError(self.path(m, i), f"is stored as {f['dtype']} but the other {m} tiles are {dtype}.",
+                                         "Mixed conversions in one folder? Every tile of a modality must hold the same kind of values.")
         return dict(bands=dict(self.bands), tile_size=self.tile_size, n_tiles=len(self))

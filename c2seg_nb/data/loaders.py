@@ -6,10 +6,11 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/data.loaders.html.md"""
 
 # %% ../../nbs/09_data.loaders.ipynb #2c6e4c8e
 from __future__ import annotations
-import hashlib, json, os, random
+import hashlib, json, os, random, shutil
 from pathlib import Path
 import numpy as np
 import torch
+from ..cli import cache_key, prune_cache, user_cache_dir
 from ..core import MODALITIES, BandSet, as_modalities
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
@@ -19,8 +20,8 @@ from .layout import DatasetFolder, as_dataset
 from .norm import Normalizer, fit_normalizer, tiles_fingerprint
 
 # %% auto #0
-__all__ = ['spatial_split', 'TileCache', 'C2SegTiles', 'dihedral_augment', 'BatchTransform', 'TargetStream', 'C2SegDataLoaders',
-           'c2seg_dataloaders', 'show_batch']
+__all__ = ['spatial_split', 'source_split', 'TileCache', 'C2SegTiles', 'dihedral_augment', 'BatchTransform', 'static_dihedral',
+           'apply_dihedral', 'DrawnBatches', 'TargetStream', 'C2SegDataLoaders', 'c2seg_dataloaders', 'show_batch']
 
 # %% ../../nbs/09_data.loaders.ipynb #d07a2ea7
 def spatial_split(offsets:dict, # `{tile id: (row, col)}`
@@ -42,28 +43,37 @@ def spatial_split(offsets:dict, # `{tile id: (row, col)}`
     train = [i for i, o in offsets.items() if o[k] + tile_size <= cut]
     return sorted(train), sorted(valid), cut
 
+# %% ../../nbs/09_data.loaders.ipynb #d9a10002
+def source_split(offsets:dict, # `{tile id: (row, col)}`
+                 tile_size:int, # pixels
+                 holdout:bool=True, # a spatially disjoint validation part (False: every tile trains, as the released HighDAN)
+                 valid_frac:float=0.2, # with `holdout`: the validation share (`spatial_split`)
+                ) -> tuple[list, list, int|None]:
+    "Training ids, validation ids and the cut (None without hold-out)."
+    return spatial_split(offsets, tile_size, valid_frac) if holdout else (sorted(offsets), [], None)
+
 # %% ../../nbs/09_data.loaders.ipynb #6d09fc72
 def _cache_dir(ts:TileSet, cache_dir:Path|None) -> Path:
     if cache_dir is not None: return Path(cache_dir)
-    here = ts.split_dir/'.c2seg_cache'
-    try: here.mkdir(exist_ok=True); return here
-    except OSError:                                          # read-only data: cache under the user's cache folder
-        key = hashlib.sha1(str(ts.split_dir.resolve()).encode()).hexdigest()[:16]
-        return Path(os.environ.get('XDG_CACHE_HOME', Path.home()/'.cache'))/'c2seg_nb'/key
+    return user_cache_dir('tiles', cache_key(ts.split_dir))    # never inside the dataset: it is an input
 
 class TileCache:
     "Tiles of a split, normalised once into one memory-mapped `float32` array per modality (`N × C × H × W`) plus labels."
     def __init__(self, ts:TileSet, # the split to cache
                  normalizer:Normalizer|None=None, # scaling applied once (None: the tiles' own values, as float32)
                  domain:str='source', # which of the normaliser's maps ('source' or 'target')
-                 cache_dir:Path|str|None=None, # default `<split>/.c2seg_cache/`
+                 cache_dir:Path|str|None=None, # default: the user cache, `user_cache_dir('tiles', ...)`
                 ):
         self.ts, self.ids = ts, list(ts.ids)
         parts = list(ts.modalities) + (['label'] if ts.has_label else [])
         maps = None if normalizer is None else {m: normalizer.maps[domain][m].to_dict() for m in ts.modalities}
         key = hashlib.sha1(json.dumps([tiles_fingerprint(ts), parts, maps], sort_keys=True).encode()).hexdigest()[:16]
         self.dir = _cache_dir(ts, cache_dir)/key
-        if not (self.dir/'complete').exists(): self._build(parts, normalizer, domain)
+        if not (self.dir/'complete').exists():
+            try: self._build(parts, normalizer, domain)
+            except BaseException: shutil.rmtree(self.dir, ignore_errors=True); raise   # a failed run leaves no partial cache
+            if cache_dir is None: prune_cache(keep=self.dir)
+        else: os.utime(self.dir)                                  # recently used: pruned last
         self.arrays = {m: np.load(self.dir/f'{m}.npy', mmap_mode='r') for m in parts}
         self.index = {i: k for k, i in enumerate(self.ids)}
 
@@ -90,8 +100,10 @@ class TileCache:
 class C2SegTiles:
     "Tiles of one split as items `(hsi, msi, sar, mask)` (the chosen modalities, then the mask if any)."
     def __init__(self, cache:TileCache, ids:list, modalities:tuple=MODALITIES, crop:int|None=None, with_label:bool=True,
-                 rng:random.Random|None=None): # crop positions' random source (default: the `random` module, seeded by `set_seed`)
+                 rng:random.Random|None=None, # crop positions' random source (default: the `random` module, seeded by `set_seed`)
+                 fixed:dict|None=None): # {tile id: (k, vflip, hflip)}: a transform drawn once per tile (`static_dihedral`), applied at every use
         self.cache, self.ids, self.modalities, self.crop, self.rng = cache, list(ids), as_modalities(modalities), crop, rng or random
+        self.fixed = fixed or {}
         self.with_label = with_label and 'label' in cache.arrays
         self.n_inp = len(self.modalities)
     def __len__(self): return len(self.ids)
@@ -102,6 +114,7 @@ class C2SegTiles:
         if self.crop and self.crop < min(h, w):
             r, c = self.rng.randrange(h - self.crop + 1), self.rng.randrange(w - self.crop + 1)
             parts = [p[..., r:r + self.crop, c:c + self.crop] for p in parts]
+        if i in self.fixed: parts = apply_dihedral(parts, *self.fixed[i])
         return tuple(np.array(p) for p in parts)                # a writable copy, not a view of the read-only cache
 
 # %% ../../nbs/09_data.loaders.ipynb #3bd1834e
@@ -139,20 +152,54 @@ class BatchTransform:
         out = tuple(x.float() for x in xs) + ((batch[-1].long(),) if self.has_mask else ())
         return dihedral_augment(out, self.generator) if self.augment else out
 
+# %% ../../nbs/09_data.loaders.ipynb #b2a90002
+def static_dihedral(ids:list, # tile ids
+                    seed:int=0, # fixes the draws
+                   ) -> dict:
+    "One transform per tile, drawn once as the released `slide_crop` does: quarter turns k ∈ {0..3}, then vertical and horizontal flips, each p = 0.5."
+    rng = np.random.default_rng(seed)
+    return {i: (int(rng.integers(4)), bool(rng.random() < 0.5), bool(rng.random() < 0.5)) for i in ids}
+
+def apply_dihedral(arrays:tuple, # `… × H × W` arrays of one sample (modalities and mask)
+                   k:int, # quarter turns
+                   vflip:bool, # flip the rows
+                   hflip:bool, # flip the columns
+                  ) -> tuple:
+    "The same rotation and flips applied to every array of a sample."
+    def one(a):
+        a = np.rot90(a, k, axes=(-2, -1)) if k else a
+        if vflip: a = a[..., ::-1, :]
+        return a[..., ::-1] if hflip else a
+    return tuple(one(a) for a in arrays)
+
+# %% ../../nbs/09_data.loaders.ipynb #b2a90004
+class DrawnBatches(DataLoader):
+    "Batches as the released HighDAN draws them: each `bs` distinct tiles sampled anew; an epoch is `draws` batches."
+    def __init__(self, dataset=None, bs:int=4, draws:int=1, **kwargs):
+        self.draws = draws
+        kwargs.pop('n', None); kwargs.pop('shuffle', None); kwargs.pop('drop_last', None)
+        super().__init__(dataset, bs=bs, n=draws * bs, shuffle=False, drop_last=True, **kwargs)
+    def get_idxs(self):
+        n = len(self.dataset)
+        if n < self.bs: raise ValueError(f"a batch of {self.bs} distinct tiles needs at least {self.bs} tiles, not {n}")
+        return [i for _ in range(self.draws) for i in self.rng.sample(range(n), self.bs)]
+    def new(self, dataset=None, cls=None, **kwargs): return super().new(dataset, cls, draws=self.draws, **kwargs)
+
 # %% ../../nbs/09_data.loaders.ipynb #70fa159b
 class TargetStream:
     "Endless unlabelled target batches `(hsi, msi, sar)`, with its own seeded shuffling, augmented and normalised."
     def __init__(self, cache:TileCache, # the target tiles, scaled with the target domain's map
-                 modalities:tuple, bs:int, seed:int=0, crop:int|None=None, augment:bool=True, device=None):
+                 modalities:tuple, bs:int, seed:int=0, crop:int|None=None, augment:bool=True, device=None,
+                 redraw:bool=False): # every batch `bs` distinct tiles sampled anew (the released HighDAN), not passes over a shuffle
         self.ds = C2SegTiles(cache, cache.ids, modalities, crop, with_label=False, rng=random.Random(seed))
-        self.bs, self.device = bs, device
+        self.bs, self.device, self.redraw = bs, device, redraw
         self.gen = torch.Generator().manual_seed(seed)
         self.tfm = BatchTransform(modalities, augment=augment, has_mask=False, generator=self.gen)
         self.rng = np.random.default_rng(seed)
         self.order, self.pos = [], 0
     def __iter__(self): return self
     def __next__(self) -> tuple:
-        idx = []
+        idx = self.rng.choice(len(self.ds), self.bs, replace=False).tolist() if self.redraw else []
         while len(idx) < self.bs:                                      # reshuffle at every pass over the target tiles
             if self.pos >= len(self.order): self.order, self.pos = self.rng.permutation(len(self.ds)).tolist(), 0
             idx.append(self.order[self.pos]); self.pos += 1
@@ -184,8 +231,10 @@ def c2seg_dataloaders(data, # a dataset folder (path or `DatasetFolder`): train/
                       modalities=MODALITIES, # any modalities (`as_modalities`: canonical order)
                       bs:int=8, # batch size (source and target)
                       crop:int|None=None, # random training crops of this size; None: whole tiles
-                      augment:bool=True, # random flips and 90° rotations of training batches
+                      augment:bool|str=True, # random flips and 90° rotations of training batches; 'static': one per tile, drawn once (as released)
                       valid_frac:float=0.2, # share of source tiles for the spatially disjoint validation part
+                      holdout:bool=True, # hold out a spatially disjoint validation part; False: train on every source tile (as released)
+                      draws:int|None=None, # each epoch this many batches of distinct tiles drawn anew (as released); None: passes over a shuffle
                       hsi:str='pca', # how HSI is scaled: one of `HSI_SCALINGS` (see `fit_normalizer`)
                       n_components:int=10, # HSI components for 'pca'/'paper'
                       dataset:str|None=None, # the dataset key, where the folder does not record it (e.g. 'ab' for the challenge archive)
@@ -193,7 +242,7 @@ def c2seg_dataloaders(data, # a dataset folder (path or `DatasetFolder`): train/
                       seed:int=0, # seeds the target stream (shuffling and augmentation)
                       num_workers:int=0, # DataLoader worker processes
                       device=None, # default: CUDA if available
-                      cache_dir:Path|str|None=None, # default `<split>/.c2seg_cache/`
+                      cache_dir:Path|str|None=None, # default: the user cache
                      ) -> C2SegDataLoaders:
     "fastai DataLoaders of multimodal C2Seg batches with a spatially disjoint validation split and a target stream."
     data, modalities = as_dataset(data, dataset), as_modalities(modalities)
@@ -201,19 +250,22 @@ def c2seg_dataloaders(data, # a dataset folder (path or `DatasetFolder`): train/
     src = data.tiles('train', modalities)
     if not src.has_label: raise C2SegDataError(src.split_dir, "the source split has no labels.", "A training split needs train/label/N.tiff.")
     tile_size = src.verify()['tile_size'][0]
-    train_ids, valid_ids, cut = spatial_split(data.tile_offsets('train'), tile_size, valid_frac)
+    if augment not in (True, False, 'static'): raise ValueError(f"augment must be True, False or 'static', not {augment!r}")
+    train_ids, valid_ids, cut = source_split(data.tile_offsets('train') if holdout else dict.fromkeys(src.ids), tile_size, holdout, valid_frac)
     normalizer = fit_normalizer(data, hsi=hsi, n_components=n_components, modalities=modalities)
     src_cache = TileCache(src, normalizer, 'source', cache_dir and Path(cache_dir)/'train')
-    train_ds = C2SegTiles(src_cache, train_ids, modalities, crop)
+    train_ds = C2SegTiles(src_cache, train_ids, modalities, crop, fixed=static_dihedral(train_ids, seed) if augment == 'static' else None)
     valid_ds = C2SegTiles(src_cache, valid_ids, modalities, None)
-    train = DataLoader(train_ds, bs=bs, shuffle=True, drop_last=len(train_ds) >= bs, num_workers=num_workers, device=device,
-                       after_batch=BatchTransform(modalities, augment=augment))
+    batch_tfm = BatchTransform(modalities, augment=augment is True)
+    train = (DataLoader(train_ds, bs=bs, shuffle=True, drop_last=len(train_ds) >= bs, num_workers=num_workers, device=device, after_batch=batch_tfm)
+             if draws is None else DrawnBatches(train_ds, bs=bs, draws=draws, num_workers=num_workers, device=device, after_batch=batch_tfm))
     valid = DataLoader(valid_ds, bs=bs, shuffle=False, num_workers=num_workers, device=device,
                        after_batch=BatchTransform(modalities))
     target = None
     if with_target:
         tgt = data.tiles('test', modalities)
-        target = TargetStream(TileCache(tgt, normalizer, 'target', cache_dir and Path(cache_dir)/'test'), modalities, bs, seed, crop, device=device)
+        target = TargetStream(TileCache(tgt, normalizer, 'target', cache_dir and Path(cache_dir)/'test'), modalities, bs, seed, crop,
+                              augment=augment != 'static', device=device, redraw=draws is not None)   # 'static' (as released): target tiles as they are
     return C2SegDataLoaders(train, valid, data=data, device=device, target=target, normalizer=normalizer, modalities=modalities,
                             bands=normalizer.bands_out(), spatial_split=dict(train=train_ids, valid=valid_ids, cut_col=cut, tile_size=tile_size))
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
+from ..cli import cache_key, user_cache_dir
 from ..core import MODALITIES, SPLIT_OF, BandSet
 from .io import C2SegDataError, TileSet, atomic_path, read_tiff
 from .layout import as_dataset
 
 # %% auto #0
 __all__ = ['HSI_SCALINGS', 'BandStats', 'StatsAccumulator', 'tiles_fingerprint', 'split_stats', 'ModalityMap', 'Normalizer',
-           'fit_normalizer']
+           'owned_pixels', 'scene_pca', 'fit_normalizer']
 
 # %% ../../nbs/08_data.norm.ipynb #cdb589e6
 @dataclass
@@ -84,12 +85,12 @@ def tiles_fingerprint(ts:TileSet) -> str:
 def split_stats(data, # a dataset folder (path or `DatasetFolder`)
                 split:str='train', # the split to describe (the source city's training tiles)
                 modalities:tuple=MODALITIES, # modalities to describe
-                cache:bool=True, # read/write `<split>/band_stats.json` in the dataset folder
+                cache:bool=True, # read/write the statistics in the user cache (`user_cache_dir('stats')`)
                 hsi_covariance:bool=True, # also the HSI band covariance (for PCA)
                ) -> dict:
     "Per-band statistics of every modality of a split (and the HSI covariance), streamed in one pass."
     ts = as_dataset(data).tiles(split, modalities)
-    fp, path = tiles_fingerprint(ts), ts.split_dir/'band_stats.json'
+    fp, path = tiles_fingerprint(ts), user_cache_dir('stats')/f'{cache_key(ts.split_dir)}.json'
     if cache and path.exists():
         saved = json.loads(path.read_text())
         needs_cov = hsi_covariance and 'hsi' in modalities                 # a cache written without the covariance cannot serve PCA
@@ -167,6 +168,54 @@ class Normalizer:
         d = json.loads(Path(path).read_text())
         return cls({dom: {m: ModalityMap.from_dict(mp) for m, mp in ms.items()} for dom, ms in d['maps'].items()}, d['config'])
 
+# %% ../../nbs/08_data.norm.ipynb #c5e0a002
+def owned_pixels(offsets:dict, # `{tile id: (row, col)}` of each tile in its scene
+                 tile_size:int, # pixels
+                 step:int=1, # keep only pixels whose row and column are multiples of `step` (the coarse grid)
+                ):
+    "Yield `(tile id, mask)`: every scene pixel belongs to exactly one tile, the first (in id order) that covers it."
+    h = max(r for r, _ in offsets.values()) + tile_size; w = max(c for _, c in offsets.values()) + tile_size
+    covered = np.zeros((h, w), bool)
+    for i in sorted(offsets):
+        r, c = offsets[i]
+        own = ~covered[r:r + tile_size, c:c + tile_size]
+        covered[r:r + tile_size, c:c + tile_size] = True
+        if step > 1: own = own & (np.arange(r, r + tile_size) % step == 0)[:, None] & (np.arange(c, c + tile_size) % step == 0)[None]
+        yield i, own
+
+# %% ../../nbs/08_data.norm.ipynb #c5e0a004
+def scene_pca(ts:TileSet, # the city's HSI tiles
+              offsets:dict|None, # `{tile id: (row, col)}` (`DatasetFolder.tile_offsets`); None: every tile pixel counts
+              n_components:int=10, # components kept (fewer if there are fewer bands)
+              step:int=1, # pixels of the coarse grid only (3: BW's 30 m HSI)
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    "HighDAN's per-city PCA: components (rows, sklearn 1.3's signs), the min and max of the un-centred projection over the city, and where the pixels came from."
+    size = ts.verify()['tile_size'][0]
+    owners = dict(owned_pixels(offsets, size, step)) if offsets is not None else None
+    pix = lambda i, x: x.reshape(len(x), -1) if owners is None else x[:, owners[i]]
+    acc = StatsAccumulator(covariance=True)
+    for i in ts.ids: acc.update(pix(i, read_tiff(ts.path('hsi', i)).astype(np.float64))[:, :, None])
+    mean, cov = acc.band_covariance()
+    vals, vecs = np.linalg.eigh(cov)
+    vecs = vecs[:, np.argsort(vals)[::-1][:min(n_components, len(cov))]].T
+    k = len(vecs)
+    top, lo, hi = np.zeros(k), np.full(k, np.inf), np.full(k, -np.inf)          # a second pass: signs and the projection's range
+    for i in ts.ids:
+        x = read_tiff(ts.path('hsi', i)).astype(np.float64)
+        y = vecs @ x.reshape(len(x), -1)
+        ok = np.isfinite(y).all(0)
+        lo, hi = np.minimum(lo, y[:, ok].min(1, initial=np.inf)), np.maximum(hi, y[:, ok].max(1, initial=-np.inf))
+        z = vecs @ pix(i, x) - (vecs @ mean)[:, None]                              # centred scores of the pixels PCA saw
+        z = z[:, np.isfinite(z).all(0)]
+        if z.shape[1]:
+            j = np.abs(z).argmax(1); cand = z[np.arange(k), j]
+            top = np.where(np.abs(cand) > np.abs(top), cand, top)
+    sign = np.where(top < 0, -1.0, 1.0)
+    lo, hi = np.where(sign > 0, lo, -hi), np.where(sign > 0, hi, -lo)
+    where = 'tiles (positions unknown: overlapping pixels count more than once)' if offsets is None else \
+            f"scene pixels, each once ({acc.nx} pixels{', 30 m grid: every 3rd row and column' if step == 3 else ''})"
+    return vecs * sign[:, None], lo, hi, where
+
 # %% ../../nbs/08_data.norm.ipynb #375eeeb6
 def _top_components(cov:np.ndarray, k:int) -> tuple[np.ndarray, np.ndarray]:
     "The `k` leading eigenvectors (rows, sign fixed so the largest entry is positive) and eigenvalues."
@@ -176,24 +225,27 @@ def _top_components(cov:np.ndarray, k:int) -> tuple[np.ndarray, np.ndarray]:
     vecs *= np.sign(vecs[np.arange(len(vecs)), np.abs(vecs).argmax(1)])[:, None]
     return vecs, np.maximum(vals[order], 1e-12)
 
-def _paper_maps(data, split, modalities, n_components) -> dict:
-    "HighDAN's per-city scaling: un-centred PCA of HSI, then min-max of every output over the city's tiles."
+def _hsi_step(data) -> int:
+    "How many 10 m pixels one HSI pixel of the city's scene spans (BW: 30 m, so 3), from the dataset's card; 1 where it says nothing."
+    try: hsi = data.card()['modalities']['hsi']
+    except (C2SegDataError, KeyError, TypeError): return 1
+    return max(1, round(hsi.get('scene_gsd_m', data.card().get('gsd_m', 10)) / data.card().get('gsd_m', 10))) if isinstance(hsi, dict) else 1
+
+def _paper_maps(data, split, modalities, n_components) -> tuple[dict, str|None]:
+    "HighDAN's per-city scaling: un-centred PCA of HSI (from the scene's pixels), then min-max of every output over the city; and where the PCA's pixels came from."
     s = split_stats(data, split, modalities, cache=True)
-    maps = {}
+    maps, info = {}, None
     for m in modalities:
         st = s['stats'][m]
         if m == 'hsi':
-            vecs, _ = _top_components(s['hsi_cov'], n_components)
-            mp = ModalityMap(np.zeros(len(st.mean)), np.ones(len(st.mean)), vecs)   # no centring, no scaling: X @ components.T
-            k = len(vecs)                                                              # n_components, or fewer bands
-            ts, lo, hi = data.tiles(split, ('hsi',)), np.full(k, np.inf), np.full(k, -np.inf)
-            for i in ts.ids:                                                           # a second pass: the projection's range
-                y = mp(torch.from_numpy(read_tiff(ts.path('hsi', i)))[None])[0].reshape(k, -1).numpy()
-                lo, hi = np.minimum(lo, y.min(1)), np.maximum(hi, y.max(1))
-            mp.lo, mp.hi = lo, hi
-        else: mp = ModalityMap(np.zeros(len(st.mean)), np.ones(len(st.mean)), None, st.min, st.max)
+            ts = data.tiles(split, ('hsi',))
+            try: offsets = data.tile_offsets(split)
+            except C2SegDataError: offsets = None                                    # positions unknown: every tile pixel counts
+            vecs, lo, hi, info = scene_pca(ts, offsets, n_components, step=_hsi_step(data))
+            mp = ModalityMap(np.zeros(len(st.mean)), np.ones(len(st.mean)), vecs, lo, hi)   # no centring: X @ components.T, then min-max
+        else: mp = ModalityMap(np.zeros(len(st.mean)), np.ones(len(st.mean)), None, st.min, st.max)   # per-band min-max over the city
         maps[m] = mp
-    return maps
+    return maps, info
 
 HSI_SCALINGS = ('pca', 'bands', 'all', 'paper')
 
@@ -209,7 +261,11 @@ def fit_normalizer(data, # a dataset folder (path or `DatasetFolder`): train/ (s
     data = as_dataset(data)
     config = dict(hsi=hsi, n_components=n_components, modalities=list(modalities), data=str(data.root))
     if hsi == 'paper':
-        return Normalizer({d: _paper_maps(data, split, modalities, n_components) for d, split in SPLIT_OF.items()}, config)
+        maps = {}
+        for d, split in SPLIT_OF.items():
+            maps[d], info = _paper_maps(data, split, modalities, n_components)
+            if info is not None: config[f'pca_pixels_{d}'] = info
+        return Normalizer(maps, config)
     s = split_stats(data, 'train', modalities, hsi_covariance=(hsi == 'pca'))
     maps = {}
     for m in modalities:

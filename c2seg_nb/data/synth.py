@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage
 from fastcore.script import call_parse
+from ..cli import cli_errors
 from ..core import CLASS_NAMES, DOMAINS, N_CLASSES, SPLIT_OF, BandSet, card_meta, dataset_bands
 from .io import C2SegDataError, GeoTiffScene, atomic_path, write_geotiff
 from .tiles import scene_to_tiles
@@ -594,8 +595,7 @@ def synth_cli(out_dir:str, # dataset folder to create
              ):
     "Write the synthetic cross-city benchmark SynthC2Seg: GeoTIFF scenes and challenge tiles of a source and a target city."
     t0 = time.time()
-    try: out = write_synth(out_dir, preset, seed, overwrite)
-    except C2SegDataError as e: raise SystemExit(f"c2seg-synth: {e}")
+    with cli_errors('c2seg-synth'): out = write_synth(out_dir, preset, seed, overwrite)
     s = json.loads((Path(out)/'synth.json').read_text())
     for domain, c in s['cities'].items():
         print(f"{domain:6} {c['name']:10} {c['scene_hw'][0]}×{c['scene_hw'][1]} px ({c['crs']}) -> {c['split']}/: {c['n_tiles']} tiles of {s['tile_size']} px")

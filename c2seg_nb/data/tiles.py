@@ -6,17 +6,18 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/data.tiles.html.md"""
 
 # %% ../../nbs/04_data.tiles.ipynb #617dd38a
 from __future__ import annotations
-import json, time
+import json, os, shutil, sys, tempfile, time
 from pathlib import Path
 import numpy as np
 from typing import Annotated
 from fastcore.script import call_parse
+from ..cli import check_output, cli_errors
 from rasterio.windows import Window, transform as window_transform
 from ..core import DOMAIN_OF, RELEASE_KEYS, MODALITIES, SPLITS, card_meta, dataset_bands
 from .io import C2SegDataError, Scene, TileSet, atomic_path, fill_nonfinite, open_scene, tile_path, write_geotiff
 
 # %% auto #0
-__all__ = ['window_offsets', 'tile_grid', 'stitch', 'scene_to_tiles', 'import_scene', 'import_cli']
+__all__ = ['window_offsets', 'tile_grid', 'stitch', 'scene_to_tiles', 'import_scene', 'import_staged', 'import_cli']
 
 # %% ../../nbs/04_data.tiles.ipynb #764c794c
 def window_offsets(length:int, # scene extent along the axis, pixels
@@ -155,6 +156,34 @@ def import_scene(mat:Path|str, # the scene: .mat (v5 or v7.3) or a GeoTIFF scene
     with atomic_path(Path(out_dir)/split/'import_report.json') as tmp: tmp.write_text(json.dumps(rep, indent=2))
     return rep
 
+# %% ../../nbs/04_data.tiles.ipynb #0d63b6b3
+def import_staged(mat:Path|str, # the scene
+                  out_dir:Path|str, # dataset folder
+                  dataset:str, # 'ab' or 'bw'
+                  split:str, # 'train' or 'test'
+                  label_mat:Path|str|None=None, # separate label file
+                  nan_policy:str='fill', # 'fill' or 'keep'
+                  overwrite:bool=False, # replace the split's tiles
+                 ) -> dict:
+    "`import_scene` all or nothing: into a staging folder, then moved into `out_dir/split`; the report."
+    out = Path(out_dir)
+    check_output(out/split, [mat, label_mat], f'{split} tiles', overwrite)
+    made = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f'.{split}.importing-', dir=out))
+    try:
+        rep = import_scene(mat, stage, dataset, split, label_mat, nan_policy, progress=sys.stderr.isatty())
+        (out/split).mkdir(exist_ok=True)
+        for part in (stage/split).iterdir():
+            dest = out/split/part.name
+            if dest.is_dir(): shutil.rmtree(dest)
+            elif dest.exists(): dest.unlink()
+            os.replace(part, dest)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if made and not any(out.iterdir()): out.rmdir()
+    return rep
+
 # %% ../../nbs/04_data.tiles.ipynb #f9ef3553
 @call_parse
 def import_cli(mat:str, # scene: a .mat file (v5 or v7.3) or a GeoTIFF scene folder
@@ -166,7 +195,9 @@ def import_cli(mat:str, # scene: a .mat file (v5 or v7.3) or a GeoTIFF scene fol
                overwrite:bool=False, # replace existing tiles
               ):
     "Convert a full C2Seg scene into the challenge tile layout (how to get Berlin/Wuhan test labels)."
-    rep = import_scene(mat, out_dir, dataset, split, label_mat, nan_policy, overwrite, progress=True)
+    with cli_errors('c2seg-import'):
+        rep = import_staged(mat, out_dir, dataset, split, label_mat, nan_policy, overwrite)
     print(json.dumps(rep, indent=2))
     if not rep['labels']: print("note: no labels found for this scene; only images were written.")
     return rep
+

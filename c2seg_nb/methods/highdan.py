@@ -12,13 +12,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ..core import IGNORE_INDEX, N_CLASSES
 from fastai.optimizer import Adam
-from ..models.highdan import HIGHDAN_BLOCKS, HighDAN
+from ..models.highdan import HIGHDAN_BLOCKS, HighDAN, load_hrnet_imagenet
 from ..callback.adversarial import DomainAdversarial, generator_splitter
-from .spec import MethodSpec, Option, Protocol, register_method
+from ..models.discriminators import kaiming_init
+from .spec import MethodSpec, Option, Protocol, local_file, register_method
 
 # %% auto #0
-__all__ = ['HIGHDAN_ABLATIONS', 'HIGHDAN_ADV_WEIGHTS', 'HIGHDAN_ITERS', 'highdan_dice', 'HighDANLoss', 'highdan_ablation',
-           'build_highdan', 'highdan_loss', 'highdan_callbacks']
+__all__ = ['HIGHDAN_ABLATIONS', 'HIGHDAN_ADV_WEIGHTS', 'HIGHDAN_ITERS', 'HIGHDAN_PAPER_NOTE', 'highdan_dice', 'HighDANLoss',
+           'highdan_ablation', 'build_highdan', 'highdan_loss', 'highdan_callbacks']
 
 # %% ../../nbs/20_methods.highdan.ipynb #4390c77a
 def highdan_dice(logits:torch.Tensor, # `(B, C, H, W)`
@@ -54,9 +55,14 @@ HIGHDAN_ABLATIONS = {
     'feature_da':  dict(bottleneck=True,  dice=True,  levels=('feature',)),
     'no_dice':     dict(bottleneck=True,  dice=False, levels=('feature', 'output')),
     'full':        dict(bottleneck=True,  dice=True,  levels=('feature', 'output')),
+    'control':     dict(bottleneck=True,  dice=True,  levels=('feature', 'output'), adv_weight=0.),   # not in RSE: `full` with no adversarial gradient
 }
 HIGHDAN_ADV_WEIGHTS = {'paper': 0.5, 'released': 0.01, 'clean': 0.01}
 HIGHDAN_ITERS = {'ab': 6000, 'bw': 10000}
+HIGHDAN_PAPER_NOTE = ('RSE paper (Hong et al. 2023, experimental set-up, as summarised in the reference notes §3.1): batch 16, λ = μ = 0.5, '
+                      '6000 (AB) / 10000 (BW) "epochs" (the release counts them as iterations). Unverified, kept as released because the '
+                      'paper text at hand does not state them: Adam 1e-4 with poly 0.9, no source hold-out, static rot90/flip augmentation, '
+                      'per-city PCA, and selection on the target scene every iteration.')
 
 # %% ../../nbs/20_methods.highdan.ipynb #15d4135f
 def highdan_ablation(name:str) -> dict:
@@ -65,10 +71,13 @@ def highdan_ablation(name:str) -> dict:
     return HIGHDAN_ABLATIONS[name]
 
 # %% ../../nbs/20_methods.highdan.ipynb #8bad770f
-def build_highdan(size:str, bands:dict, n_classes:int=N_CLASSES, ablation:str='full', blocks:str='released', **_) -> HighDAN:
-    "HighDAN for an ablation: no bottleneck for 'hr_only'; D_f and its attention only with feature-level DA."
+def build_highdan(size:str, bands:dict, n_classes:int=N_CLASSES, ablation:str='full', blocks:str='released', pretrained:str|None=None, **_) -> HighDAN:
+    "HighDAN for an ablation (no bottleneck for 'hr_only'; D_f and its attention only with feature-level DA), started from ImageNet HRNet-W48 if given."
     a = highdan_ablation(ablation)
-    return HighDAN(bands, n_classes, size=size, blocks=blocks, bottleneck=a['bottleneck'], attention='feature' in a['levels'])
+    model = HighDAN(bands, n_classes, size=size, blocks=blocks, bottleneck=a['bottleneck'], attention='feature' in a['levels'])
+    model.pretrained_reports = [load_hrnet_imagenet(model, pretrained)] if pretrained else []
+    for r in model.pretrained_reports: print(r.summary())
+    return model
 
 # %% ../../nbs/20_methods.highdan.ipynb #d225e766
 def highdan_loss(ablation:str='full', **_) -> HighDANLoss:
@@ -77,11 +86,11 @@ def highdan_loss(ablation:str='full', **_) -> HighDANLoss:
 
 # %% ../../nbs/20_methods.highdan.ipynb #4f05af97
 def highdan_callbacks(dls, protocol:str='clean', ablation:str='full', ramp_iters:int=0, **_) -> list:
-    "The adversarial callback of an ablation and protocol (none for the source-only ablations)."
-    levels = highdan_ablation(ablation)['levels']
-    if not levels: return []
-    return [DomainAdversarial(levels, gan='lsgan', weights=HIGHDAN_ADV_WEIGHTS[protocol], ramp_iters=ramp_iters,
-                              d_lr=1e-4, d_betas=(0.9, 0.99), poly_power=0.9, attend_target=True)]
+    "The adversarial callback of an ablation and protocol (none for the source-only ablations); D_c Kaiming-initialised as released."
+    a = highdan_ablation(ablation)
+    if not a['levels']: return []
+    return [DomainAdversarial(a['levels'], gan='lsgan', weights=a.get('adv_weight', HIGHDAN_ADV_WEIGHTS[protocol]), ramp_iters=ramp_iters,
+                              d_lr=1e-4, d_betas=(0.9, 0.99), poly_power=0.9, attend_target=True, d_init=kaiming_init)]
 
 # %% ../../nbs/20_methods.highdan.ipynb #5077ab39
 register_method(MethodSpec(
@@ -91,11 +100,14 @@ register_method(MethodSpec(
     opt_func=partial(Adam, mom=0.9, sqr_mom=0.999, eps=1e-8, wd=0.),       # torch.optim.Adam's defaults, as released
     options={'ablation': Option('full', tuple(HIGHDAN_ABLATIONS), 'the RSE Table 4 variant'),
              'blocks': Option('released', tuple(HIGHDAN_BLOCKS), 'BasicBlocks per stage: as released (4/3/1) or as the paper says (4/4/4)'),
-             'ramp_iters': Option(0, int, 'ramp the adversarial weights up over this many iterations')},
+             'ramp_iters': Option(0, int, 'ramp the adversarial weights up over this many iterations'),
+             'pretrained': Option(None, local_file, 'ImageNet HRNet-W48 weights (official or timm layout) for the shared body and layer1, copied to every stream as released', train_only=True)},
     loss=highdan_loss, callbacks=highdan_callbacks, adaptation=True,
     protocols={'clean':    Protocol(bs=4, hsi='pca', iters=HIGHDAN_ITERS['ab'], select='source',
                                     note='the project protocol: leak-free PCA, selection on the source validation split'),
-               'paper':    Protocol(bs=16, hsi='paper', iters=HIGHDAN_ITERS['ab'], select='target',
-                                    note='RSE §2: batch 16, λ = μ = 0.5; selection as the released script'),
-               'released': Protocol(bs=4, hsi='paper', iters=HIGHDAN_ITERS['ab'], select='target',
-                                    note='Train_HighDAN_augsburg.py: batch 4, 0.01 on the adversarial sum, best target mIoU kept')}))
+               'paper':    Protocol(bs=16, hsi='paper', iters=HIGHDAN_ITERS['ab'], select='target', augment='static', holdout=False, select_every=1,
+                                    note=HIGHDAN_PAPER_NOTE),
+               'released': Protocol(bs=4, hsi='paper', iters=HIGHDAN_ITERS['ab'], select='target', augment='static', holdout=False, select_every=1,
+                                    note='Train_HighDAN_augsburg.py + data/dataset.py: every source tile trains, rot90/flips drawn once per tile, '
+                                         'batch 4 drawn anew each iteration, 0.01 on the adversarial sum, target scene scored every iteration '
+                                         'and the best TEST mIoU kept (selection on test labels)')}))

@@ -66,13 +66,18 @@ class Protocol:
     iters:int|None = None       # training iterations (the recipe turns them into epochs)
     epochs:int|None = None      # training epochs, where no iterations are set
     select:str = 'source'       # checkpoint kept: best 'source'-validation, best 'target' mIoU (reproduction only), or the 'last'
-    augment:bool = True         # random flips and 90° rotations of training batches
+    augment:bool|str = True     # random flips and 90° rotations of training batches; 'static': one per tile, drawn once (the released HighDAN)
     schedule_args:dict = field(default_factory=dict)   # overrides of the method's `schedule_args`
     note:str = ''               # where these settings come from
+    holdout:bool = True         # hold out a spatially disjoint source validation part; False: train on every source tile (as HighDAN's release)
+    select_every:int|None = None   # score the target every this many iterations, each batch drawn anew (HighDAN's release: 1); None: per epoch
 
     def __post_init__(self):
         if self.hsi not in HSI_SCALINGS: raise ValueError(f"protocol hsi must be one of {HSI_SCALINGS}, not {self.hsi!r}")
         if self.select not in SELECTIONS: raise ValueError(f"protocol select must be one of {SELECTIONS}, not {self.select!r}")
+        if self.augment not in (True, False, 'static'): raise ValueError(f"protocol augment must be True, False or 'static', not {self.augment!r}")
+        if self.select_every is not None and self.select != 'target': raise ValueError("select_every sets the cadence of selection on the target: it needs select='target'")
+        if not self.holdout and self.select == 'source': raise ValueError("selection on the source validation split needs holdout=True")
 
 # %% ../../nbs/11_methods.spec.ipynb #0679ef8a
 @dataclass

@@ -10,7 +10,7 @@ import torch.nn as nn
 from ..core import N_CLASSES
 
 # %% auto #0
-__all__ = ['feature_discriminator', 'output_discriminator']
+__all__ = ['feature_discriminator', 'output_discriminator', 'kaiming_init']
 
 # %% ../../nbs/13_models.discriminators.ipynb #f006892f
 def feature_discriminator(c_in:int=2160, # channels of the features (HighDAN's V: 2160)
@@ -31,3 +31,12 @@ def output_discriminator(n_classes:int=N_CLASSES, # channels of the class map (1
     layers = []
     for a, b in zip(w, w[1:]): layers += [nn.Conv2d(a, b, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True)]
     return nn.Sequential(*layers, nn.Conv2d(w[-1], 1, 4, 2, 1))
+
+# %% ../../nbs/13_models.discriminators.ipynb #5c1d0a02
+def kaiming_init(module:nn.Module, # a discriminator (or any network)
+                ) -> nn.Module:
+    "The released HighDAN's `initialize_weights`: Kaiming-normal (fan-in, ReLU gain) conv weights, BatchNorm weight 1 and bias 0."
+    for m in module.modules():
+        if isinstance(m, nn.Conv2d): nn.init.kaiming_normal_(m.weight, mode='fan_in', nonlinearity='relu')
+        elif isinstance(m, nn.BatchNorm2d): nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
+    return module

@@ -6,15 +6,18 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/models.highdan.html.md"""
 
 # %% ../../nbs/14_models.highdan.ipynb #e7545248
 from __future__ import annotations
+import re
+from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..core import MODALITIES, N_CLASSES
 from .discriminators import feature_discriminator
+from .pretrained import LoadReport, load_pretrained, read_state_dict
 
 # %% auto #0
 __all__ = ['BN_MOMENTUM', 'HIGHDAN_BLOCKS', 'HIGHDAN_SIZES', 'BasicBlock', 'Bottleneck', 'HRModule', 'Transition', 'SharedHRBody',
-           'HighDAN', 'generator_parameters']
+           'HighDAN', 'generator_parameters', 'hrnet_key', 'load_hrnet_imagenet', 'load_highdan_release']
 
 # %% ../../nbs/14_models.highdan.ipynb #8ba07130
 BN_MOMENTUM = 0.01
@@ -166,3 +169,105 @@ def generator_parameters(model:HighDAN) -> int:
     "Parameters of the segmentation network alone (the paper's count): everything but D_f."
     disc = {id(p) for p in model.feature_disc.parameters()} if model.feature_disc is not None else set()
     return sum(p.numel() for p in model.parameters() if id(p) not in disc)
+
+# %% ../../nbs/14_models.highdan.ipynb #f0a1b002
+_BOTTLENECK = {'conv1': 'body.0', 'bn1': 'body.1', 'conv2': 'body.3', 'bn2': 'body.4', 'conv3': 'body.6', 'bn3': 'body.7',
+               'downsample.0': 'project.0', 'downsample.1': 'project.1'}
+_BASIC = {'conv1': 'body.0', 'bn1': 'body.1', 'conv2': 'body.3', 'bn2': 'body.4'}
+_STEMS = {'conv1': 'stems.hsi.0', 'bn1': 'stems.hsi.1', 'conv2': 'stems.hsi.3', 'bn2': 'stems.hsi.4',
+          'conv_msi': 'stems.msi.0', 'bn_msi': 'stems.msi.1', 'conv_sar': 'stems.sar.0', 'bn_sar': 'stems.sar.1'}
+_STREAMS = {'layer1': 'hsi', 'msi_layer1': 'msi', 'sar_layer1': 'sar'}
+_D_F = {'conv1': '0', 'conv2': '2', 'conv3': '4', 'classifier': '6'}
+
+def hrnet_key(key:str, # a key of the official HRNet / timm `hrnet_w48` / released HighDAN layout
+             ) -> str|None:
+    "Our name for a key of HRNet's `layer1`, transitions and stages (the first module of each), or of the release's stems and decoder; None if it has none."
+    leaf, key = key.rsplit('.', 1)[1], key.rsplit('.', 1)[0]
+    if (m := re.fullmatch(r'(layer1|msi_layer1|sar_layer1)\.(\d+)\.(conv\d|bn\d|downsample\.\d)', key)):
+        return f"layer1.{_STREAMS[m[1]]}.{m[2]}.{_BOTTLENECK[m[3]]}.{leaf}"
+    if (m := re.fullmatch(r'transition(\d)\.(\d+)\.(\d+)(?:\.(\d+))?', key)):
+        t, i = int(m[1]), int(m[2])
+        if i < t and m[4] is None: return f"body.transitions.{t - 1}.adapt.{i}.{m[3]}.{leaf}"
+        if i >= t and m[3] == '0' and m[4] is not None: return f"body.transitions.{t - 1}.new.{i - t}.{m[4]}.{leaf}"
+        return None
+    if (m := re.fullmatch(r'stage(\d)\.0\.branches\.(\d+)\.(\d+)\.(conv\d|bn\d)', key)):
+        return f"body.stages.{int(m[1]) - 2}.branches.{m[2]}.{m[3]}.{_BASIC[m[4]]}.{leaf}" if m[4] in _BASIC else None
+    if (m := re.fullmatch(r'stage(\d)\.0\.fuse_layers\.(.+)', key)): return f"body.stages.{int(m[1]) - 2}.fuse.{m[2]}.{leaf}"
+    if key in _STEMS: return f"{_STEMS[key]}.{leaf}"
+    if (m := re.fullmatch(r'last_layer\.(\d)', key)): return f"decoder.{m[1]}.{leaf}"
+    if key in ('transconv', 'final_conv'): return f"decoder.{9 if key == 'transconv' else 10}.{leaf}"
+    return None
+
+# %% ../../nbs/14_models.highdan.ipynb #f0a1b004
+_WRAPPERS = ('module.', 'model.', 'backbone.', 'encoder.')
+def _unwrapped(state:dict) -> dict:
+    "Keys without a wrapper's prefix shared by all of them (DataParallel's `module.`, a segmentation framework's `backbone.`, ...)."
+    for p in _WRAPPERS:
+        if state and all(k.startswith(p) for k in state): state = {k[len(p):]: v for k, v in state.items()}
+    return state
+
+_HRNET_SKIP = [(r'^(incre_modules|downsamp_modules|final_layer|classifier|last_layer|head)\.', 'the ImageNet classification head'),
+               (r'^(conv1|bn1|conv2|bn2)\.', "ImageNet's stem (3 RGB channels, a second stride-2 conv): dropped, as released"),
+               (r'^stage\d\.[1-9]\d*\.', "stage modules after the first: HighDAN's stages have one module each"),
+               (r'^(stage\d\.0\.branches|transition\d)\.', "blocks or branches beyond HighDAN's body (4/3/1 blocks per branch as released)")]
+
+def load_hrnet_imagenet(model:HighDAN, # a `paper`-size HighDAN
+                        path:Path|str, # ImageNet HRNet-W48 weights: the official layout or timm's `hrnet_w48`
+                       ) -> LoadReport:
+    "Load ImageNet HRNet-W48 into HighDAN's shared body and `layer1`, copy `layer1` to the MSI and SAR streams (as released); every key reported."
+    state, ours = _unwrapped(read_state_dict(path)), model.state_dict()
+    if 'layer1.hsi.0.body.0.weight' not in ours:
+        raise ValueError(f"{path}: ImageNet HRNet starts HighDAN's layer1 and body, but this variant has no layer1 (ablation hr_only), "
+                         "so its body takes 64 channels, not HRNet's 256; train it from initialisation.")
+    if not any(k.startswith('stage2.0.') for k in state):
+        raise ValueError(f"{path}: not an HRNet checkpoint (no stage2.0.* keys; found e.g. {sorted(state)[:3]}). "
+                         "--pretrained takes ImageNet HRNet-W48 weights (official or timm layout); --init takes a run or an official HighDAN best_model.pth.")
+    renamed, skipped, unknown = {}, {}, []
+    for k, v in state.items():
+        new = hrnet_key(k) if not re.match(r'^(conv1|bn1|conv2|bn2)\.', k) else None
+        if new is not None and new.startswith('layer1.') and not new.startswith('layer1.hsi.'): new = None
+        if new is not None and new in ours: renamed[new] = v; continue
+        why = next((w for r, w in _HRNET_SKIP if re.search(r, k)), None)
+        if why is None: unknown.append(k)
+        else: skipped[k] = why
+    if unknown: raise ValueError(f"{path}: {len(unknown)} keys are not HRNet-W48's ({', '.join(unknown[:6])}{' ...' if len(unknown) > 6 else ''}).")
+    streams = [m for m in model.modalities if m != 'hsi' and f'layer1.{m}.0.body.0.weight' in ours]
+    report = load_pretrained(model, renamed, f"{path} (ImageNet HRNet-W48)",
+                             keep={r'^(stems|decoder|feature_disc)\.': 'not in ImageNet HRNet: initialised as released',
+                                   r'^layer1\.(msi|sar)\.': "copied from the ImageNet layer1 below"})
+    for m in streams:                                                           # the release: msi_layer1 and sar_layer1 ← layer1
+        model.layer1[m].load_state_dict(model.layer1['hsi'].state_dict())
+        for k in [k for k in report.kept if k.startswith(f'layer1.{m}.')]: report.adapted[k] = report.kept.pop(k).replace('below', '(as released)')
+    report.skipped.update(skipped)
+    return report
+
+# %% ../../nbs/14_models.highdan.ipynb #f0a1b008
+def load_highdan_release(model:HighDAN, # a `paper`-size HighDAN with 10 HSI components, 4 MSI and 2 SAR bands
+                         path:Path|str, # the release's generator weights (`best_model.pth`, e.g. `AB_best_model.pth`)
+                         d_f:Path|str|None=None, # the release's `best_DA_1.pth` (D_f, which drives the attention); None: D_f stays as initialised
+                        ) -> LoadReport:
+    "Load an official HighDAN checkpoint (and optionally its D_f) into our HighDAN; every key reported."
+    state = _unwrapped(read_state_dict(path))
+    if 'conv_msi.weight' not in state:
+        raise ValueError(f"{path}: not a released HighDAN checkpoint (no conv_msi.weight; found e.g. {sorted(state)[:3]}). "
+                         "ImageNet HRNet weights go to --pretrained; runs of this package to --init RUN_DIR.")
+    renamed, unknown = {}, []
+    for k, v in state.items():
+        new = hrnet_key(k)
+        if new is None: unknown.append(k)
+        else: renamed[new] = v
+    if d_f is not None:
+        for k, v in _unwrapped(read_state_dict(d_f)).items():
+            layer, leaf = k.rsplit('.', 1)
+            if layer in _D_F: renamed[f"feature_disc.{_D_F[layer]}.{leaf}"] = v
+            else: unknown.append(f"{Path(d_f).name}:{k}")
+    if unknown: raise ValueError(f"{path}: {len(unknown)} keys are not the released HighDAN's ({', '.join(unknown[:6])}{' ...' if len(unknown) > 6 else ''}).")
+    keep = {} if d_f is not None else {r'^feature_disc\.': "D_f is saved apart (best_DA_1.pth); not given: initialised, as the released BW run starts it"}
+    return load_pretrained(model, renamed, f"{path} (released HighDAN{' + ' + Path(d_f).name if d_f is not None else ''})", keep=keep)
+
+# %% ../../nbs/14_models.highdan.ipynb #f0a1b009
+from fastcore.basics import patch
+@patch
+def load_external(self:HighDAN, path:Path|str) -> LoadReport|None:
+    "Weights in the release's layout loaded with a report (`--init` of an official `best_model.pth`); None for a file in this package's own layout."
+    return load_highdan_release(self, path) if 'conv_msi.weight' in _unwrapped(read_state_dict(path)) else None

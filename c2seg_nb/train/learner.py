@@ -68,9 +68,12 @@ class TargetValidation(Callback):
 def load_weights(model:torch.nn.Module, # the model to start
                  init:Path|str, # a run folder (its `model.pth`) or a `.pth` state dict
                 ) -> torch.nn.Module:
-    "Start `model` from a run's weights — e.g. HighDAN on BW from the AB run."
+    "Start `model` from a run's weights (e.g. HighDAN on BW from the AB run), or from a file its `load_external` reads (an official HighDAN checkpoint)."
     path = Path(init)/'model.pth' if Path(init).is_dir() else Path(init)
     if not path.exists(): raise FileNotFoundError(f"{path}: no weights to start from; give a run folder with model.pth or a .pth file.")
+    external = getattr(model, 'load_external', None)           # a model that reads another layout (HighDAN: the official checkpoints)
+    report = external(path) if external is not None else None
+    if report is not None: print(report.summary()); return model
     try: model.load_state_dict(torch.load(path, map_location='cpu'))
     except RuntimeError as e:
         raise ValueError(f"{path}: these weights do not fit the model (another method, size, option or band count?): {str(e)[:300]}") from None

@@ -6,25 +6,28 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/train.recipe.html.md"""
 
 # %% ../../nbs/19_train.recipe.ipynb #d32a5a2c
 from __future__ import annotations
-import json, math, sys
+import json, math, shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated
 from fastcore.basics import patch
 from fastcore.script import call_parse
+from ..cli import CLIError, check_device, check_output, cli_errors, resume_hint
 from ..core import DATASET_KEYS, MODALITIES, as_modalities, set_seed
 from ..data.layout import DatasetFolder, as_dataset
 from ..data.loaders import c2seg_dataloaders
-from ..data.norm import HSI_SCALINGS
+from ..data.norm import HSI_SCALINGS, tiles_fingerprint
 from ..methods.spec import PROTOCOLS, SIZES
 from ..methods.registry import method_names, method_spec
 from ..callback.adversarial import ALIGNMENT_LEVELS
 from ..callback.enhancement import check_weighting
-from .distributed import MIXED_PRECISION, batches_per_rank
+from .distributed import MIXED_PRECISION, batches_per_rank, is_main_process
 from .learner import ADAPT_WEIGHT, C2SegLearner, c2seg_learner, fit_run
+from .runs import write_json
 
 # %% auto #0
-__all__ = ['Plan', 'parse_adapt', 'plan', 'parse_options', 'train_cli']
+__all__ = ['SELECTION_LABELS', 'Plan', 'parse_adapt', 'plan', 'parse_options', 'resume_differences', 'prepare_run_dir',
+           'train_cli']
 
 # %% ../../nbs/19_train.recipe.ipynb #b392faa3
 @dataclass
@@ -51,6 +54,8 @@ class Plan:
     pretrain_epochs: int|None = None   # a two-stage method's first stage: this many epochs (None: its protocol's length)
     enhancement: str|None = None  # CaFE's enhancement learning added to the method's loss (`--options cafe=`): a weighting of `CAFE_WEIGHTINGS`
     enhancement_weight: float = 1.   # its λ (`--options cafe_weight=`)
+    holdout: bool = True          # a spatially disjoint source validation part (False: every source tile trains, as HighDAN's release)
+    select_every: int|None = None # target scored every this many iterations, batches drawn anew (selection on target labels); None: per epoch
     mixed_precision: str = 'no'   # 'bf16' or 'fp16' autocast on CUDA (`set_mixed_precision`), or 'no'
 
 # %% ../../nbs/19_train.recipe.ipynb #2a84d063
@@ -90,6 +95,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
          dataset:str|None=None, # the dataset key, where the folder does not record it
          device:str|None=None, # 'cpu', 'cuda', ...
          pretrain_epochs:int|None=None, # a two-stage method's first stage: epochs (default: its protocol's length)
+         select_every:int|None=None, # score the target every this many iterations (default: the protocol's; only where it selects on the target)
          mixed_precision:str|None=None, # 'bf16' or 'fp16' autocast on CUDA, or 'no' (None: 'no')
         ) -> Plan:
     "Resolve and check every choice of a training run."
@@ -103,7 +109,10 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     s = spec.settings(protocol)
     if hsi is not None and hsi not in HSI_SCALINGS: raise ValueError(f"hsi must be one of {HSI_SCALINGS}, not {hsi!r}")
     if lr is not None and not lr > 0: raise ValueError(f"lr must be positive, not {lr!r}")
-    _positive('bs', bs); _positive('epochs', epochs); _positive('iters', iters); _positive('pretrain_epochs', pretrain_epochs)
+    _positive('bs', bs); _positive('epochs', epochs); _positive('iters', iters); _positive('pretrain_epochs', pretrain_epochs); _positive('select_every', select_every)
+    proto = spec.protocols[protocol]
+    if select_every is not None and proto.select_every is None:
+        raise ValueError(f"select_every applies to protocols that score the target every k iterations (as released); {method} {protocol} does not")
     if pretrain_epochs is not None and spec.pretrain is None: raise ValueError(f"{method} has no first stage; pretrain_epochs applies to two-stage methods")
     if epochs is None and iters is None: epochs, iters = (None, s['iters']) if s['iters'] else (s['epochs'], None)
     elif epochs is not None: iters = None
@@ -114,7 +123,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     if (mixed_precision or 'no') not in MIXED_PRECISION: raise ValueError(f"mixed_precision must be one of {MIXED_PRECISION}, not {mixed_precision!r}")
     return Plan(as_dataset(data, dataset), method, size, protocol, seed, bs or s['bs'], hsi or s['hsi'], epochs, iters,
                 lr or s['lr'], s['select'], s['augment'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
-                adapt, adapt_gan, device, pretrain_epochs, enhancement, float(weight), mixed_precision or 'no')
+                adapt, adapt_gan, device, pretrain_epochs, enhancement, float(weight), holdout=proto.holdout, select_every=select_every or proto.select_every, mixed_precision=mixed_precision or 'no')
 
 # %% ../../nbs/19_train.recipe.ipynb #1de1fd21
 @patch
@@ -123,7 +132,7 @@ def dataloaders(self:Plan, cache_dir:Path|str|None=None):
     set_seed(self.seed)
     with_target = method_spec(self.method).adaptation or self.select == 'target' or bool(self.adapt)
     return c2seg_dataloaders(self.data, self.modalities, bs=self.bs, hsi=self.hsi, augment=self.augment, with_target=with_target, seed=self.seed,
-                             device=self.device, cache_dir=cache_dir)
+                             device=self.device, cache_dir=cache_dir, holdout=self.holdout, draws=self.select_every)
 
 # %% ../../nbs/19_train.recipe.ipynb #a691f888
 @patch
@@ -132,13 +141,18 @@ def n_epochs(self:Plan, batches_per_epoch:int) -> int:
     return self.epochs if self.epochs is not None else math.ceil(self.iters / batches_per_epoch)
 
 # %% ../../nbs/19_train.recipe.ipynb #8698586a
+SELECTION_LABELS = {'source': 'best mIoU on the spatially disjoint source validation split',
+                    'target': 'best mIoU on the TARGET TEST LABELS (model selection on the test set: reproduction of published numbers only)',
+                    'last': 'the last epoch'}
+
 @patch
 def learner(self:Plan, run_dir:Path|str|None=None, dls=None) -> C2SegLearner:
     "DataLoaders (the plan's, unless given) and the learner, recording into `run_dir`."
     dls = dls if dls is not None else self.dataloaders()
     learn = c2seg_learner(dls, self.method, self.size, self.protocol, run_dir, lr=self.lr, seed=self.seed, init=self.init,
                           adapt=self.adapt, adapt_gan=self.adapt_gan, enhancement=self.enhancement, enhancement_weight=self.enhancement_weight, **self.options)
-    learn.c2seg_config.update(epochs_planned=self.epochs, iters_planned=self.iters, hsi=self.hsi, augment=self.augment)
+    learn.c2seg_config.update(epochs_planned=self.epochs, iters_planned=self.iters, hsi=self.hsi, augment=self.augment, holdout=self.holdout,
+                              select_every=self.select_every, selection=SELECTION_LABELS[self.select])
     return learn
 
 # %% ../../nbs/19_train.recipe.ipynb #b01630b4
@@ -163,7 +177,10 @@ def fit(self:Plan, run_dir:Path|str, # where the run is recorded
         first.fit(Path(run_dir)/'stage1', resume=resume, quiet=quiet)
         self = replace(self, init=str(Path(run_dir)/'stage1'))
     learn = self.learner(run_dir)
-    return learn, fit_run(learn, self.n_epochs(batches_per_rank(len(learn.dls.train))), resume=resume, quiet=quiet, mixed_precision=self.mixed_precision)
+    final = fit_run(learn, self.n_epochs(batches_per_rank(len(learn.dls.train))), resume=resume, quiet=quiet, mixed_precision=self.mixed_precision)
+    final['selection'] = learn.c2seg_config['selection']
+    if is_main_process(): write_json(Path(run_dir)/'final.json', final)   # distributed training: rank 0 alone writes
+    return learn, final
 
 # %% ../../nbs/19_train.recipe.ipynb #8dd07ccf
 def parse_options(text:str|None, # 'KEY=VALUE,KEY=VALUE'
@@ -176,6 +193,47 @@ def parse_options(text:str|None, # 'KEY=VALUE,KEY=VALUE'
         try: out[k.strip()] = json.loads(v)
         except json.JSONDecodeError: out[k.strip()] = v.strip()
     return out
+
+# %% ../../nbs/19_train.recipe.ipynb #694e7cb9
+_RESUMED_SETTINGS = ('method', 'size', 'protocol', 'seed', 'bs', 'lr', 'hsi', 'modalities', 'options', 'adapt', 'init', 'epochs_planned', 'iters_planned')
+
+def resume_differences(run_dir:Path|str, # a run folder with `config.json`
+                       p:Plan, # the plan that would resume it
+                      ) -> list[str]:
+    "The recorded settings (and training tiles) of the run that `p` changes, as 'name recorded → new'; empty if it may resume."
+    cfg = json.loads((Path(run_dir)/'config.json').read_text())
+    same = lambda v: json.loads(json.dumps(v, default=str))           # tuples as lists, paths as strings
+    now = dict(method=p.method, size=p.size, protocol=p.protocol, seed=p.seed, bs=p.bs, lr=p.lr, hsi=p.hsi, modalities=list(p.modalities),
+               options=p.options, adapt=p.adapt, init=p.init, epochs_planned=p.epochs, iters_planned=p.iters)
+    out = [f"{k} {same(cfg.get(k))} → {same(now[k])}" for k in _RESUMED_SETTINGS if k in cfg and same(cfg[k]) != same(now[k])]
+    recorded = cfg.get('data_fingerprint', {}).get('train')
+    if recorded and recorded != tiles_fingerprint(p.data.tiles('train', p.modalities)): out.append(f"the training tiles of {p.data.root} changed")
+    return out
+
+# %% ../../nbs/19_train.recipe.ipynb #b45ca1cb
+def prepare_run_dir(run_dir:Path|str, # where the run is recorded
+                    p:Plan, # what will be trained there
+                    resume:bool=False, # carry on the run the folder holds
+                    overwrite:bool=False, # replace the run the folder holds
+                   ) -> bool:
+    "Check `run_dir` for `c2seg-train` (see above); whether it is new, i.e. the command's to remove if training fails before a checkpoint."
+    run_dir = Path(run_dir)
+    if resume and overwrite: raise CLIError('--resume --overwrite', 'contradict each other', 'Give one of them.')
+    is_run = (run_dir/'config.json').exists()
+    holds = check_output(run_dir, [p.data.root] + ([p.init] if p.init else []), 'a run' if is_run else 'other files', overwrite, resume, resumable=is_run)
+    if holds and not is_run: raise CLIError(run_dir, "holds files but no run", "Give a new or empty folder for the run.")
+    if resume:
+        if not (run_dir/'checkpoint.pth').exists():
+            raise CLIError(run_dir, "holds no checkpoint.pth to resume from", "Train without --resume (with --overwrite if the folder holds a run).")
+        diff = resume_differences(run_dir, p)
+        if diff: raise CLIError(run_dir, f"was trained with other settings: {'; '.join(diff)}", "Resume with the recorded settings, or give --overwrite to start again.")
+    return not run_dir.exists()
+
+def _interrupted(run_dir) -> str:
+    "What an interrupted `c2seg-train` leaves: a checkpoint to resume from, or nothing."
+    ckpts = sorted(Path(run_dir).rglob('checkpoint.pth'))
+    if not ckpts: return "No epoch had finished; nothing was kept."
+    return f"{ckpts[-1]} holds the last finished epoch. " + resume_hint('c2seg-train')
 
 # %% ../../nbs/19_train.recipe.ipynb #f301fedf
 @call_parse
@@ -199,17 +257,25 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
               adapt_gan:Annotated[str, {'choices': ['bce', 'lsgan']}]='bce', # the adaptation's GAN loss
               dataset:Annotated[str, {'choices': DATASET_KEYS}]=None, # the dataset, where the folder does not record it (e.g. ab for the challenge archive)
               pretrain_epochs:int=None, # a two-stage method's first stage (e.g. uda_source before uda): epochs (default: its protocol's)
-              resume:bool=False, # continue an interrupted run from RUN_DIR/checkpoint.pth
+              select_every:int=None, # protocols selecting on target test labels every k iterations (HighDAN released: 1): k, for speed
+              resume:bool=False, # continue an interrupted run from RUN_DIR/checkpoint.pth (its settings must be the recorded ones)
+              overwrite:bool=False, # replace the run RUN_DIR holds
               quiet:bool=False, # no progress bar or epoch table
               device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
               mixed_precision:Annotated[str, {'choices': MIXED_PRECISION}]='no', # bf16 or fp16 autocast (CUDA); with `accelerate launch` too
              ):
     "Train a registered method on the source city; record config, history, best weights and checkpoints in RUN_DIR."
-    try:
+    with cli_errors('c2seg-train', on_interrupt=lambda: _interrupted(run_dir)):
+        check_device(device)
         opts = parse_options(options) | ({'inputs': inputs} if inputs else {}) | ({'pretrained': pretrained} if pretrained else {})
         p = plan(data, method, size, protocol, seed, bs=bs, lr=lr, epochs=epochs, iters=iters, hsi=hsi, modalities=modalities,
                  options=opts, init=init, adapt=adapt, adapt_gan=adapt_gan, dataset=dataset, device=device,
-                 pretrain_epochs=pretrain_epochs, mixed_precision=mixed_precision)
-        learn, final = p.fit(run_dir, resume=resume, quiet=quiet)
-    except (ValueError, FileNotFoundError, LookupError, ImportError) as e: sys.exit(f"c2seg-train: {e}")
+                 pretrain_epochs=pretrain_epochs, select_every=select_every, mixed_precision=mixed_precision)
+        new = prepare_run_dir(run_dir, p, resume, overwrite) if is_main_process() else False   # `accelerate launch`: rank 0 owns the folder
+        try: learn, final = p.fit(run_dir, resume=resume, quiet=quiet)
+        except BaseException:                             # nothing to resume from: leave no half-made run folder behind
+            if new and not any(Path(run_dir).rglob('checkpoint.pth')): shutil.rmtree(run_dir, ignore_errors=True)
+            raise
+    if not is_main_process(): return
     print(f"best {final['monitor']} {final['best_score']:.4f} at epoch {final['best_epoch']} of {final['epochs']}; run recorded in {run_dir}")
+    print(f"checkpoint kept: {final['selection']}")

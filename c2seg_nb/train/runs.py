@@ -91,7 +91,7 @@ class RunTracker(Callback):
     def after_epoch(self):
         model = self.learn.model.module if isinstance(self.learn.model, DistributedDataParallel) else self.learn.model
         names = list(self.recorder.metric_names[1:-1])   # epoch ... time: train_loss, valid_loss, metrics
-        values = [float(v) for v in self.recorder.log[1:len(names) + 1]]
+        values = [float('nan') if v is None else float(v) for v in self.recorder.log[1:len(names) + 1]]   # None: no validation split
         row = dict(zip(names, values), epoch=self.epoch) | getattr(self.learn, 'extra_scores', {})
         write = rank_distrib() == 0                    # distributed training: every rank keeps the score, rank 0 alone writes
         hist = self.run_dir/'history.csv'
