@@ -11,6 +11,11 @@ Variants, each in a fresh Python process (so peak RSS is its own):
   callback (its default order: the source loss is back-propagated before the target forward, and D_f's scores
   from the attention are reused for the adversarial term);
 - `ours, one backward`: the same with `free_source_graph=False` (source and target graphs alive together);
+- `ours, channels_last`: the model and the batches in channels-last memory format;
+- `ours, torch Adam (foreach)` / `ours, torch Adam (fused)`: `torch.optim.Adam` with the same hyper-parameters
+  (through fastai's `OptimWrapper`) in place of fastai's `Adam`, with its multi-tensor or fused kernel;
+- `ours, torch.compile`: the model compiled by `torch.compile` (inductor; needs a C++ compiler on the CPU). A
+  variant that fails is reported as failed, not timed;
 - `official`: the released code's own modules (`networks/HighDAN.py`, `networks/discriminator.py`,
   `loss/criterion.py` of danfenghong/RSE_Cross-city, commit 04ba545) driven by the released loop's statements, on
   the CPU. Only run when `--official` points at a checkout of that repository. Its `utils/highDHA_utils.py`
@@ -20,13 +25,19 @@ Before timing, `--official` also checks that the two are the same function: the 
 into ours (module by module, in the released order) and both models' logits and fused features are compared
 on one batch, in eval mode with the feature attention on (the inference path).
 
-Inputs are random (HSI 10 PCA bands, MSI 4, SAR 2, labels 0..13); the same seed for every variant. Times are the
-median over `--steps` steps after one warm-up step; peak RSS is the process's maximum, and the table also shows
-it minus the RSS after the models were built (what the step itself adds).
+Inputs are random (HSI 10 PCA bands, MSI 4, SAR 2, labels 0..13); the same seed for every variant. Each timed
+step is the training iteration only: fastai's `fit` also runs one validation batch after the training steps, which
+the timer skips. Times are the median over `--steps` (at least 5) steps after one warm-up step, with their spread
+(min–max and the interquartile range), since single steps vary widely on a shared machine; `--rounds R` runs the
+whole set of variants R times in turn (ours, official, ours, official, ...), so a change of load hits all of them,
+and pools each variant's steps. Peak RSS is the process's maximum, and the table also shows it minus the RSS after
+the models were built (what the step itself adds). Goal: ours ≤ 0.5× the official time per step.
 
-Usage: python benchmarks/highdan_step.py [--official /path/to/RSE_Cross-city] [--steps 3] [--threads N]
+Usage: python benchmarks/highdan_step.py [--official /path/to/RSE_Cross-city] [--steps 5] [--rounds 2] [--threads N]
+       [--variants ours,joint,channels_last,adam_foreach,adam_fused,compile] [--child-timeout 1800] [--quick]
 """
 import argparse, json, os, resource, statistics, subprocess, sys, time, types
+from functools import partial
 from _results import save_result          # benchmarks/_results.py: the ratios the documentation site shows
 
 BANDS = {'hsi': 10, 'msi': 4, 'sar': 2}
@@ -43,10 +54,11 @@ def batches(torch, n):
     make = lambda: tuple(torch.randn(BS, c, HW, HW, generator=g) for c in BANDS.values())
     return [(make(), torch.randint(0, N_CLASSES, (BS, HW, HW), generator=g), make()) for _ in range(n)]
 
-def run_ours(steps: int, free: bool) -> dict:
+def run_ours(steps: int, free: bool, variant: str = 'ours') -> dict:
     import torch
     from c2seg_nb.models.highdan import HighDAN, generator_parameters      # before fastai: c2seg_nb.core silences its jit warning
     from fastai.callback.core import Callback
+    from fastai.callback.progress import ProgressCallback   # noqa: F401  (Learner.no_bar, and the bar it switches off)
     from fastai.data.core import DataLoaders
     from fastai.data.load import DataLoader
     from fastai.learner import Learner
@@ -61,15 +73,30 @@ def run_ours(steps: int, free: bool) -> dict:
     dls.n_inp, dls.target = 3, iter([t for *_, t in data])
     model = HighDAN(BANDS, N_CLASSES, size='paper')
     cb = DomainAdversarial(('feature', 'output'), gan='lsgan', weights=0.01, free_source_graph=free)
-    times = []
+    times, extra = [], []
     class Timer(Callback):
-        order = 100                                   # after the discriminators' step in `after_batch`
+        order, run_valid = 100, False                 # after the discriminators' step in `after_batch`; training steps only
         def after_batch(self): times.append(time.perf_counter() - self.t0)
     class StartClock(Callback):
-        order = -10                                   # before everything in `before_batch`
+        order, run_valid = -10, False                 # before everything in `before_batch`
         def before_batch(self): self.learn.timer.t0 = time.perf_counter()
-    learn = Learner(dls, model, loss_func=HighDANLoss(), opt_func=method_spec('highdan').opt_func, lr=1e-4,
-                    splitter=generator_splitter, cbs=[cb, Timer(), StartClock()])
+    opt_func = method_spec('highdan').opt_func
+    if variant == 'channels_last':
+        model = model.to(memory_format=torch.channels_last)
+        class ChannelsLast(Callback):
+            order = -5                                # inside the timed step: the conversion is part of its cost
+            def before_batch(self): self.learn.xb = tuple(x.contiguous(memory_format=torch.channels_last) for x in self.xb)
+        extra.append(ChannelsLast())
+    if variant in ('adam_foreach', 'adam_fused'):       # torch.optim.Adam with fastai Adam's settings for HighDAN (torch's defaults)
+        from fastai.optimizer import OptimWrapper
+        kind = {'adam_foreach': dict(foreach=True), 'adam_fused': dict(fused=True)}[variant]
+        opt_func = partial(OptimWrapper, opt=partial(torch.optim.Adam, betas=(0.9, 0.999), eps=1e-8, weight_decay=0., **kind))
+    if variant == 'compile':
+        model = torch.compile(model)
+        cb = DomainAdversarial(('feature', 'output'), gan='lsgan', weights=0.01, free_source_graph=free)
+    learn = Learner(dls, model, loss_func=HighDANLoss(), opt_func=opt_func, lr=1e-4,
+                    splitter=generator_splitter if variant != 'compile' else (lambda m: generator_splitter(m._orig_mod)),
+                    cbs=[cb, Timer(), StartClock()] + extra)
     built = rss_mb()
     with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-4)
     return dict(params=generator_parameters(model), times=times[1:], built_mb=built, peak_mb=peak_mb())
@@ -160,19 +187,35 @@ def child(args):
     import torch
     if args.threads: torch.set_num_threads(args.threads)
     if args.variant == 'check': out = check_same_function(args.official)
-    else: out = run_official(args.steps, args.official) if args.variant == 'official' else run_ours(args.steps, args.variant == 'ours')
+    elif args.variant == 'official': out = run_official(args.steps, args.official)
+    else: out = run_ours(args.steps, args.variant != 'joint', args.variant)
     print('RESULT ' + json.dumps(out))
+
+NAMES = {'ours': 'ours', 'joint': 'ours, one backward', 'channels_last': 'ours, channels_last', 'adam_foreach': 'ours, torch Adam (foreach)',
+         'adam_fused': 'ours, torch Adam (fused)', 'compile': 'ours, torch.compile', 'official': 'official'}
+
+def spread(times) -> str:
+    "median [min–max], IQR of step times, seconds."
+    q = statistics.quantiles(times, n=4) if len(times) > 1 else [times[0]] * 3
+    return f"{statistics.median(times):.2f} [{min(times):.2f}–{max(times):.2f}], IQR {q[2] - q[0]:.2f}"
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--official', help='checkout of danfenghong/RSE_Cross-city (commit 04ba545)')
-    ap.add_argument('--steps', type=int, default=3, help='timed steps after one warm-up step')
+    ap.add_argument('--steps', type=int, default=5, help='timed steps per round after one warm-up step (at least 5 for a result)')
+    ap.add_argument('--rounds', type=int, default=1, help='run every variant this many times in turn, pooling the steps')
+    ap.add_argument('--variants', default='ours,joint,channels_last,adam_foreach,adam_fused,compile', help='our variants, comma-separated')
     ap.add_argument('--threads', type=int, default=0, help='torch threads (0: torch default)')
+    ap.add_argument('--child-timeout', type=int, default=1800, help='seconds one variant may take (torch.compile can take very long on a CPU)')
+    ap.add_argument('--quick', action='store_true', help='check the script: 2 steps per variant, one round, nothing recorded')
     ap.add_argument('--variant', help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.variant: return child(args)
-    variants = ['ours', 'ours, one backward'] + (['official'] if args.official else [])
-    rows = {}
+    if args.quick: args.steps, args.rounds = 2, 1
+    elif args.steps < 5: sys.exit("--steps must be at least 5: single steps vary widely on a shared machine (use --quick to check the script)")
+    keys = [v for v in args.variants.split(',') if v] + (['official'] if args.official else [])
+    bad = [k for k in keys if k not in NAMES]
+    if bad: sys.exit(f"unknown variants {bad}; choose from {list(NAMES)[:-1]}")
     if args.official:
         res = subprocess.run([sys.executable, __file__, '--variant', 'check', '--official', args.official], capture_output=True, text=True)
         line = [l for l in res.stdout.splitlines() if l.startswith('RESULT ')]
@@ -180,29 +223,46 @@ def main():
         c = json.loads(line[0][7:])
         print(f"same function: {c['tensors']} tensors copied from the official model; max |Δ logits| {c['logits_max_abs_diff']:.2e} "
               f"(logits up to {c['logits_scale']:.1f}), max |Δ features| {c['features_max_abs_diff']:.2e}", flush=True)
-    for v in variants:
-        cmd = [sys.executable, __file__, '--variant', {'ours': 'ours', 'ours, one backward': 'joint', 'official': 'official'}[v],
-               '--steps', str(args.steps), '--threads', str(args.threads)] + (['--official', args.official] if args.official else [])
-        res = subprocess.run(cmd, capture_output=True, text=True)
-        line = [l for l in res.stdout.splitlines() if l.startswith('RESULT ')]
-        if res.returncode or not line: sys.exit(f"{v} failed:\n{res.stderr[-3000:]}")
-        rows[v] = json.loads(line[0][7:])
-        r = rows[v]; print(f"{v}: {statistics.median(r['times']):.2f} s/step, peak {r['peak_mb']:.0f} MB", flush=True)
+    rows, failed = {}, {}
+    for rnd in range(args.rounds):
+        for k in keys:
+            if k in failed: continue
+            cmd = [sys.executable, __file__, '--variant', k, '--steps', str(args.steps), '--threads', str(args.threads)] + (['--official', args.official] if args.official else [])
+            try: res = subprocess.run(cmd, capture_output=True, text=True, timeout=args.child_timeout)
+            except subprocess.TimeoutExpired:
+                res = subprocess.CompletedProcess(cmd, 124, '', f'no result within --child-timeout {args.child_timeout} s')
+            line = [l for l in res.stdout.splitlines() if l.startswith('RESULT ')]
+            if res.returncode or not line:
+                if k in ('ours', 'official'): sys.exit(f"{NAMES[k]} failed:\n{res.stderr[-3000:]}")
+                failed[k] = (res.stderr.strip().splitlines() or ['no output'])[-1][:200]
+                print(f"{NAMES[k]}: failed ({failed[k]})", flush=True); continue
+            r = json.loads(line[0][7:])
+            if k in rows: rows[k]['times'] += r['times']; rows[k]['peak_mb'] = max(rows[k]['peak_mb'], r['peak_mb'])
+            else: rows[k] = r
+            print(f"round {rnd + 1}, {NAMES[k]}: {spread(r['times'])} s/step, peak {r['peak_mb']:.0f} MB", flush=True)
     import torch
+    n = args.steps * args.rounds
     print(f"\nHighDAN `paper`, batch {BS}, {HW} px, CPU ({torch.get_num_threads() if not args.threads else args.threads} threads), "
-          f"median of {args.steps} steps after a warm-up\n")
-    print('| variant | generator params | s / step | peak RSS (MB) | peak − after build (MB) |')
-    print('|---|---|---|---|---|')
-    for v, r in rows.items():
-        print(f"| {v} | {r['params']/1e6:.3f} M | {statistics.median(r['times']):.2f} | {r['peak_mb']:.0f} | {r['peak_mb'] - r['built_mb']:.0f} |")
+          f"{n} timed training steps per variant ({args.rounds} round(s) of {args.steps} after a warm-up); validation not timed\n")
+    print('| variant | generator params | s / step: median [min–max], IQR | vs ours | peak RSS (MB) | peak − after build (MB) |')
+    print('|---|---|---|---|---|---|')
+    med = {k: statistics.median(r['times']) for k, r in rows.items()}
+    for k, r in rows.items():
+        print(f"| {NAMES[k]} | {r['params']/1e6:.3f} M | {spread(r['times'])} | {med[k] / med['ours']:.2f}× | {r['peak_mb']:.0f} | {r['peak_mb'] - r['built_mb']:.0f} |")
+    for k, why in failed.items(): print(f"| {NAMES[k]} | | failed: {why} | | | |")
+    if args.quick: return print("\n(--quick: a check of the script, nothing recorded)")
     if 'official' in rows:
+        ratios = []
+        for k in rows:
+            if k == 'official': continue
+            t = med[k] / med['official']
+            ratios.append(dict(name=f"{NAMES[k]} / official time per step (median of {n})", value=t, goal='<= 0.5', met=t <= 0.5))
+        best = min((k for k in rows if k != 'official'), key=med.get)
         o, u = rows['official'], rows['ours']
-        print(f"\nours / official: time {statistics.median(u['times']) / statistics.median(o['times']):.2f}×, "
-              f"peak RSS {u['peak_mb'] / o['peak_mb']:.2f}× (goal: time ≤ 1.00×)")
-        t_ratio = statistics.median(u['times']) / statistics.median(o['times'])
-        save_result(__file__, __doc__.split('\n')[0], [
-            dict(name='ours / official time per step', value=t_ratio, goal='<= 1', met=t_ratio <= 1),
-            dict(name='ours / official peak RSS', value=u['peak_mb'] / o['peak_mb'], goal='', met=None)])
+        lo, hi = min(u['times']) / max(o['times']), max(u['times']) / min(o['times'])
+        print(f"\nours / official: time {med['ours'] / med['official']:.2f}× (extremes {lo:.2f}–{hi:.2f}×), best variant {NAMES[best]} "
+              f"{med[best] / med['official']:.2f}×; peak RSS {u['peak_mb'] / o['peak_mb']:.2f}× (goal: time ≤ 0.5×)")
+        save_result(__file__, __doc__.split('\n')[0], ratios + [dict(name='ours / official peak RSS', value=u['peak_mb'] / o['peak_mb'], goal='', met=None)])
     else:
         print("\n(no --official checkout given: git clone https://github.com/danfenghong/RSE_Cross-city && "
               "git -C RSE_Cross-city checkout 04ba545, then pass --official RSE_Cross-city)")

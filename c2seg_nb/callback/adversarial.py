@@ -10,6 +10,7 @@ from typing import Callable
 from contextlib import nullcontext
 import numpy as np
 import torch
+import torch.distributed as dist
 import torch.nn as nn
 import torch.nn.functional as F
 from ..core import N_CLASSES
@@ -46,6 +47,10 @@ def level_kind(level:str, # 'output', 'entropy', 'feature', or a class-map level
     if kind not in ALIGNMENT_LEVELS: raise ValueError(f"unknown alignment level {level!r}; choose from {ALIGNMENT_LEVELS} (optionally 'output:attr' or 'entropy:attr')")
     if kind == 'feature' and attr: raise ValueError(f"alignment level {level!r}: features are always `model.features`; only output and entropy levels name an attribute")
     return kind, attr or None
+
+def _ranks() -> int:
+    "Processes training together (1 outside distributed training)."
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
 
 class DomainAdversarial(Callback):
     "Adversarial UDA: target batches from `dls.target`, discriminators with their own optimiser, adversarial terms in `loss_grad`."
@@ -92,6 +97,8 @@ class DomainAdversarial(Callback):
                 self.discs = nn.ModuleDict({l: self._disc(l) for l in self.levels}).to(device)
             self.d_opt = (torch.optim.Adam(self.discs.parameters(), lr=self.d_lr, betas=self.d_betas, weight_decay=self.d_wd) if self.d_opt_name == 'adam'
                           else torch.optim.SGD(self.discs.parameters(), lr=self.d_lr, momentum=self.d_momentum, weight_decay=self.d_wd))
+            if _ranks() > 1:                                # distributed: every rank starts from rank 0's discriminators
+                for t in self.discs.state_dict().values(): dist.broadcast(t, 0)
         if self._pending is not None:                      # a checkpoint's state, loaded before the discriminators existed
             self.discs.load_state_dict(self._pending['discs']); self.d_opt.load_state_dict(self._pending['d_opt'])
             self.history, self._pending = list(self._pending['history']), None
@@ -161,6 +168,9 @@ class DomainAdversarial(Callback):
         d_terms = {l: self.d_loss_scale * (gan_loss(self.gan, self.discs[l](self.source_in[l].detach()), 0.) + gan_loss(self.gan, self.discs[l](self.target_in[l].detach()), 1.))
                    for l in self.levels}
         sum(d_terms.values()).backward()
+        if _ranks() > 1:                                    # distributed: the mean gradient over the ranks, so every rank takes the same step
+            for p in self.discs.parameters():
+                if p.grad is not None: dist.all_reduce(p.grad); p.grad /= _ranks()
         self.d_opt.step()
         self.last |= {f'd_{l}': t.detach().item() for l, t in d_terms.items()}
         self.history.append(dict(iter=self.it, **self.last))

@@ -12,6 +12,7 @@ from typing import Callable
 import torch
 from ..core import DEFAULT_CONVENTION, METRIC_KEYS
 from fastai.callback.core import Callback, CancelEpochException
+from fastai.callback.fp16 import MixedPrecision
 from fastai.callback.progress import ProgressCallback   # fastai's progress bar, and `Learner.no_bar` that `quiet` uses
 from fastai.callback.schedule import ParamScheduler   # importing it also patches Learner.fit_one_cycle
 from fastai.data.load import DataLoader
@@ -22,6 +23,7 @@ from ..callback.adversarial import ALIGNMENT_LEVELS, DomainAdversarial
 from ..callback.enhancement import CategoryEnhancement, check_weighting
 from ..metrics import confusion_matrix, predict_labels, scores_from_cm, seg_metrics
 from ..methods.registry import build_model, method_spec
+from .distributed import batches_per_rank, distributed_training, is_main_process, set_mixed_precision, world_size
 from .runs import RUN_FILES, RunTracker, data_fingerprint, environment, load_callback_states, set_rng_state, write_json
 
 # %% auto #0
@@ -194,7 +196,7 @@ class WarmupPlateau(Callback):
 def _schedule(learn, epochs) -> Callback|None:
     "The callback of the method's schedule over `epochs` (None: one-cycle or constant), its iterations turned into shares of the run."
     spec = learn.c2seg_spec
-    a, total = spec.schedule_args | spec.protocols[learn.c2seg_config['protocol']].schedule_args, epochs * len(learn.dls.train)
+    a, total = spec.schedule_args | spec.protocols[learn.c2seg_config['protocol']].schedule_args, epochs * batches_per_rank(len(learn.dls.train))
     if spec.schedule in ('one_cycle', 'constant'): return None
     if spec.schedule == 'plateau': return WarmupPlateau(learn.lr, **a)
     if spec.schedule == 'step':                          # a decay every `step_iters` iterations, or every `step_share` of the run
@@ -206,9 +208,11 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
             epochs:int, # total epochs of the schedule
             resume:bool=False, # continue from `checkpoint.pth` if the run folder has one
             quiet:bool=False, # no progress bar and no epoch table (the numbers still go to history.csv)
+            mixed_precision:str|None=None, # 'bf16' or 'fp16' autocast on CUDA (`set_mixed_precision`); None or 'no': float32
            ) -> dict:
     "Train with the method's schedule (one-cycle or poly), recording the run; returns `final.json`'s content."
-    run_dir, tracker = Path(learn.path), learn.run_tracker
+    run_dir, tracker, main = Path(learn.path), learn.run_tracker, is_main_process()
+    if resume and world_size() > 1: raise ValueError("resuming a distributed run is not supported yet (its checkpoint holds rank 0's random state only); resume with one process")
     learn.resume_epoch = 0
     schedule = _schedule(learn, epochs)
     if schedule is not None: learn.add_cb(schedule)           # before a resume restores its state (plateau)
@@ -221,23 +225,28 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
         load_callback_states(learn, ckpt.get('callbacks', {}))
         tracker.best, tracker.best_epoch, tracker.smooth_loss_state = ckpt['best'], ckpt['best_epoch'], ckpt['smooth_loss']
         learn.resume_epoch = ckpt['epoch'] + 1
-    else:
+    elif main:
         for f in RUN_FILES: (run_dir/f).unlink(missing_ok=True)
-    learn.c2seg_config['epochs'] = epochs
-    write_json(run_dir/'config.json', learn.c2seg_config)
-    learn.dls.normalizer.save(run_dir/'normalizer.json')
+    learn.c2seg_config.update(epochs=epochs, world_size=world_size(), mixed_precision=mixed_precision or 'no')
+    if main:                                                  # distributed training: rank 0 alone writes the run folder
+        write_json(run_dir/'config.json', learn.c2seg_config)
+        learn.dls.normalizer.save(run_dir/'normalizer.json')
+    set_mixed_precision(learn, mixed_precision)
     fit = lambda: learn.fit_one_cycle(epochs, learn.lr) if learn.c2seg_spec.schedule == 'one_cycle' else learn.fit(epochs, learn.lr)
     try:
         if learn.resume_epoch < epochs:
-            if quiet:
-                with learn.no_bar(), learn.no_logging(): fit()
-            else: fit()
+            with distributed_training(learn):
+                if quiet:
+                    with learn.no_bar(), learn.no_logging(): fit()
+                else: fit()
     finally:
         if schedule is not None: learn.remove_cb(schedule)
-    learn.model.load_state_dict(torch.load(run_dir/'model.pth'))      # the weights kept by the protocol's selection
+        if mixed_precision not in (None, 'no'): learn.remove_cb(MixedPrecision)
+    if world_size() > 1: torch.distributed.barrier()                 # rank 0 has written model.pth before any rank reads it
+    learn.model.load_state_dict(torch.load(run_dir/'model.pth', map_location='cpu'))   # the weights kept by the protocol's selection
     final = dict(best_epoch=tracker.best_epoch, best_score=tracker.best, monitor=tracker.monitor,
                  best_miou=tracker.best if tracker.monitor == 'miou' else None, last=getattr(tracker, 'last', None), epochs=epochs)
-    write_json(run_dir/'final.json', final)
+    if main: write_json(run_dir/'final.json', final)
     return final
 
 # %% ../../nbs/18_train.learner.ipynb #80781122

@@ -21,6 +21,7 @@ from ..methods.spec import PROTOCOLS, SIZES
 from ..methods.registry import method_names, method_spec
 from ..callback.adversarial import ALIGNMENT_LEVELS
 from ..callback.enhancement import check_weighting
+from .distributed import MIXED_PRECISION, batches_per_rank, is_main_process
 from .learner import ADAPT_WEIGHT, C2SegLearner, c2seg_learner, fit_run
 from .runs import write_json
 
@@ -55,6 +56,7 @@ class Plan:
     enhancement_weight: float = 1.   # its λ (`--options cafe_weight=`)
     holdout: bool = True          # a spatially disjoint source validation part (False: every source tile trains, as HighDAN's release)
     select_every: int|None = None # target scored every this many iterations, batches drawn anew (selection on target labels); None: per epoch
+    mixed_precision: str = 'no'   # 'bf16' or 'fp16' autocast on CUDA (`set_mixed_precision`), or 'no'
 
 # %% ../../nbs/19_train.recipe.ipynb #2a84d063
 def _positive(name, value):
@@ -94,6 +96,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
          device:str|None=None, # 'cpu', 'cuda', ...
          pretrain_epochs:int|None=None, # a two-stage method's first stage: epochs (default: its protocol's length)
          select_every:int|None=None, # score the target every this many iterations (default: the protocol's; only where it selects on the target)
+         mixed_precision:str|None=None, # 'bf16' or 'fp16' autocast on CUDA, or 'no' (None: 'no')
         ) -> Plan:
     "Resolve and check every choice of a training run."
     spec = method_spec(method)
@@ -117,9 +120,10 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     adapt = parse_adapt(adapt)
     if adapt and spec.adaptation: raise ValueError(f"{method} adapts with callbacks of its own; choose its variant with --options, not --adapt")
     if adapt_gan not in ('bce', 'lsgan'): raise ValueError(f"adapt_gan must be 'bce' or 'lsgan', not {adapt_gan!r}")
+    if (mixed_precision or 'no') not in MIXED_PRECISION: raise ValueError(f"mixed_precision must be one of {MIXED_PRECISION}, not {mixed_precision!r}")
     return Plan(as_dataset(data, dataset), method, size, protocol, seed, bs or s['bs'], hsi or s['hsi'], epochs, iters,
                 lr or s['lr'], s['select'], s['augment'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
-                adapt, adapt_gan, device, pretrain_epochs, enhancement, float(weight), holdout=proto.holdout, select_every=select_every or proto.select_every)
+                adapt, adapt_gan, device, pretrain_epochs, enhancement, float(weight), holdout=proto.holdout, select_every=select_every or proto.select_every, mixed_precision=mixed_precision or 'no')
 
 # %% ../../nbs/19_train.recipe.ipynb #1de1fd21
 @patch
@@ -160,7 +164,7 @@ def pretrain_plan(self:Plan) -> Plan|None:
     options = {k: v for k, v in self.options.items() if k in method_spec(first).options}
     if self.enhancement is not None and 'cafe' not in method_spec(first).options: options |= dict(cafe=self.enhancement, cafe_weight=self.enhancement_weight)
     return plan(self.data, first, self.size, self.protocol, self.seed, modalities=self.modalities, options=options, device=self.device,
-                epochs=self.pretrain_epochs)
+                epochs=self.pretrain_epochs, mixed_precision=self.mixed_precision)
 
 @patch
 def fit(self:Plan, run_dir:Path|str, # where the run is recorded
@@ -173,9 +177,9 @@ def fit(self:Plan, run_dir:Path|str, # where the run is recorded
         first.fit(Path(run_dir)/'stage1', resume=resume, quiet=quiet)
         self = replace(self, init=str(Path(run_dir)/'stage1'))
     learn = self.learner(run_dir)
-    final = fit_run(learn, self.n_epochs(len(learn.dls.train)), resume=resume, quiet=quiet)
+    final = fit_run(learn, self.n_epochs(batches_per_rank(len(learn.dls.train))), resume=resume, quiet=quiet, mixed_precision=self.mixed_precision)
     final['selection'] = learn.c2seg_config['selection']
-    write_json(Path(run_dir)/'final.json', final)
+    if is_main_process(): write_json(Path(run_dir)/'final.json', final)   # distributed training: rank 0 alone writes
     return learn, final
 
 # %% ../../nbs/19_train.recipe.ipynb #8dd07ccf
@@ -258,6 +262,7 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
               overwrite:bool=False, # replace the run RUN_DIR holds
               quiet:bool=False, # no progress bar or epoch table
               device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
+              mixed_precision:Annotated[str, {'choices': MIXED_PRECISION}]='no', # bf16 or fp16 autocast (CUDA); with `accelerate launch` too
              ):
     "Train a registered method on the source city; record config, history, best weights and checkpoints in RUN_DIR."
     with cli_errors('c2seg-train', on_interrupt=lambda: _interrupted(run_dir)):
@@ -265,11 +270,12 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
         opts = parse_options(options) | ({'inputs': inputs} if inputs else {}) | ({'pretrained': pretrained} if pretrained else {})
         p = plan(data, method, size, protocol, seed, bs=bs, lr=lr, epochs=epochs, iters=iters, hsi=hsi, modalities=modalities,
                  options=opts, init=init, adapt=adapt, adapt_gan=adapt_gan, dataset=dataset, device=device,
-                 pretrain_epochs=pretrain_epochs, select_every=select_every)
-        new = prepare_run_dir(run_dir, p, resume, overwrite)
+                 pretrain_epochs=pretrain_epochs, select_every=select_every, mixed_precision=mixed_precision)
+        new = prepare_run_dir(run_dir, p, resume, overwrite) if is_main_process() else False   # `accelerate launch`: rank 0 owns the folder
         try: learn, final = p.fit(run_dir, resume=resume, quiet=quiet)
         except BaseException:                             # nothing to resume from: leave no half-made run folder behind
             if new and not any(Path(run_dir).rglob('checkpoint.pth')): shutil.rmtree(run_dir, ignore_errors=True)
             raise
+    if not is_main_process(): return
     print(f"best {final['monitor']} {final['best_score']:.4f} at epoch {final['best_epoch']} of {final['epochs']}; run recorded in {run_dir}")
     print(f"checkpoint kept: {final['selection']}")

@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 import torch
 import c2seg_nb.core                                   # before fastai: it silences fastai's torch.jit.script warning
+from torch.nn.parallel import DistributedDataParallel
 from fastai.callback.core import Callback
+from fastai.torch_core import rank_distrib
 from ..data.io import atomic_path
 from ..data.norm import Normalizer, tiles_fingerprint
 from ..methods.registry import build_model, method_spec
@@ -87,21 +89,26 @@ class RunTracker(Callback):
             sl = self.recorder.smooth_loss
             sl.count, sl.val = self.smooth_loss_state['count'], self.smooth_loss_state['val']
     def after_epoch(self):
+        model = self.learn.model.module if isinstance(self.learn.model, DistributedDataParallel) else self.learn.model
         names = list(self.recorder.metric_names[1:-1])   # epoch ... time: train_loss, valid_loss, metrics
         values = [float('nan') if v is None else float(v) for v in self.recorder.log[1:len(names) + 1]]   # None: no validation split
         row = dict(zip(names, values), epoch=self.epoch) | getattr(self.learn, 'extra_scores', {})
+        write = rank_distrib() == 0                    # distributed training: every rank keeps the score, rank 0 alone writes
         hist = self.run_dir/'history.csv'
-        new = not hist.exists()
-        with open(hist, 'a', newline='') as f:
-            w = csv.DictWriter(f, fieldnames=['epoch'] + [k for k in row if k != 'epoch'])
-            if new: w.writeheader()
-            w.writerow(row)
+        if write:
+            new = not hist.exists()
+            with open(hist, 'a', newline='') as f:
+                w = csv.DictWriter(f, fieldnames=['epoch'] + [k for k in row if k != 'epoch'])
+                if new: w.writeheader()
+                w.writerow(row)
         score = row[self.monitor]
         if score > self.best:
             self.best, self.best_epoch = score, self.epoch
-            with atomic_path(self.run_dir/'model.pth') as tmp: torch.save(self.learn.model.state_dict(), tmp)
+            if write:
+                with atomic_path(self.run_dir/'model.pth') as tmp: torch.save(model.state_dict(), tmp)
         self.last = row
-        ckpt = dict(epoch=self.epoch, n_epoch=self.n_epoch, model=self.learn.model.state_dict(), opt=self.learn.opt.state_dict(),
+        if not write: return
+        ckpt = dict(epoch=self.epoch, n_epoch=self.n_epoch, model=model.state_dict(), opt=self.learn.opt.state_dict(),
                     rng=rng_state(self.dls), callbacks=callback_states(self.learn), best=self.best, best_epoch=self.best_epoch,
                     smooth_loss=dict(count=self.recorder.smooth_loss.count, val=self.recorder.smooth_loss.val))
         with atomic_path(self.run_dir/'checkpoint.pth') as tmp: torch.save(ckpt, tmp)

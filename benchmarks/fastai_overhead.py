@@ -1,0 +1,86 @@
+"""fastai's overhead: the same model, loss, optimiser and batches trained by a fastai `Learner` and by a bare PyTorch loop.
+
+The model is a registered method's (default the small U-Net) built by `c2seg_nb`, with the method's loss; the optimiser
+is `torch.optim.Adam` in both (fastai through its `OptimWrapper`), so the only difference is the training loop: fastai's
+events, callbacks (Recorder, the progress bar switched off) and metrics bookkeeping against
+`zero_grad / forward / loss / backward / step`. The batches are built once, in memory, and both loops draw the same ones
+in the same order. Only the training steps are timed (fastai's validation pass after the epoch is not). The two loops
+run alternately for `--rounds` rounds after a warm-up round each, and the ratio is that of the median round times,
+with the spread of the per-round ratios. Goal: fastai ≤ 1.03× the bare loop.
+
+Usage: python benchmarks/fastai_overhead.py [--method unet] [--steps 20] [--rounds 5] [--bs 4] [--size 64] [--threads N] [--quick]
+"""
+import argparse, statistics, time
+from _results import save_result          # benchmarks/_results.py: the ratios the documentation site shows
+import torch
+from functools import partial
+from c2seg_nb.core import N_CLASSES
+from c2seg_nb.methods.registry import build_model, method_spec
+from fastai.callback.core import Callback
+from fastai.callback.progress import ProgressCallback   # noqa: F401  (Learner.no_bar, and the bar it switches off)
+from fastai.data.core import DataLoaders
+from fastai.data.load import DataLoader
+from fastai.learner import Learner
+from fastai.optimizer import OptimWrapper
+
+BANDS = {'hsi': 10, 'msi': 4, 'sar': 2}
+
+def make_batches(n, bs, size):
+    g = torch.Generator().manual_seed(0)
+    return [tuple(torch.randn(bs, c, size, size, generator=g) for c in BANDS.values()) + (torch.randint(1, N_CLASSES, (bs, size, size), generator=g),)
+            for _ in range(n)]
+
+def bare_round(model, loss_func, opt, batches) -> float:
+    model.train()
+    t0 = time.perf_counter()
+    for *xs, y in batches:
+        opt.zero_grad()
+        loss = loss_func(model(*xs), y)
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - t0
+
+class TrainClock(Callback):
+    "The training phase's wall time (validation excluded)."
+    order = -100
+    def before_train(self): self.t0 = time.perf_counter()
+    def after_train(self): self.elapsed = time.perf_counter() - self.t0
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--method', default='unet')
+    ap.add_argument('--steps', type=int, default=20, help='training steps per round')
+    ap.add_argument('--rounds', type=int, default=5, help='timed rounds of each loop, alternating, after a warm-up round')
+    ap.add_argument('--bs', type=int, default=4)
+    ap.add_argument('--size', type=int, default=64, help='tile height and width, pixels')
+    ap.add_argument('--threads', type=int, default=0, help='torch threads (0: torch default)')
+    ap.add_argument('--quick', action='store_true', help='check the script: 3 steps, 1 round, nothing recorded')
+    args = ap.parse_args()
+    if args.quick: args.steps, args.rounds = 3, 1
+    if args.threads: torch.set_num_threads(args.threads)
+    spec, batches = method_spec(args.method), make_batches(args.steps, args.bs, args.size)
+    torch.manual_seed(0)
+    bare_model, loss_func = build_model(args.method, 'small', BANDS), spec.make_loss()
+    fa_model = build_model(args.method, 'small', BANDS); fa_model.load_state_dict(bare_model.state_dict())
+    bare_opt = torch.optim.Adam(bare_model.parameters(), lr=1e-4)
+    items = [tuple(t[i] for t in b) for b in batches for i in range(args.bs)]
+    dls = DataLoaders(DataLoader(items, bs=args.bs, shuffle=False, drop_last=True), DataLoader(items[:args.bs], bs=args.bs))
+    dls.n_inp = 3
+    clock = TrainClock()
+    learn = Learner(dls, fa_model, loss_func=loss_func, opt_func=partial(OptimWrapper, opt=torch.optim.Adam), lr=1e-4, cbs=[clock])
+    def fastai_round():
+        with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-4)
+        return clock.elapsed
+    bare_round(bare_model, loss_func, bare_opt, batches); fastai_round()          # warm-up: allocator, kernels, optimiser state
+    bare, fa = [], []
+    for r in range(args.rounds):
+        bare.append(bare_round(bare_model, loss_func, bare_opt, batches)); fa.append(fastai_round())
+        print(f"round {r + 1}: bare {bare[-1]:.3f} s, fastai {fa[-1]:.3f} s, {fa[-1] / bare[-1]:.3f}×", flush=True)
+    ratio, per_round = statistics.median(fa) / statistics.median(bare), [f / b for f, b in zip(fa, bare)]
+    print(f"\n{args.method} small, batch {args.bs}, {args.size} px, {args.steps} steps per round, {args.rounds} rounds, "
+          f"{torch.get_num_threads()} threads: fastai / bare PyTorch {ratio:.3f}× (per round {min(per_round):.3f}–{max(per_round):.3f}×; "
+          f"goal ≤ 1.03×: {'met' if ratio <= 1.03 else 'NOT met'})")
+    if args.quick: return print("(--quick: a check of the script, nothing recorded)")
+    save_result(__file__, __doc__.splitlines()[0], [dict(name=f'fastai / bare PyTorch loop time ({args.method} small)', value=ratio, goal='<= 1.03', met=ratio <= 1.03)])
+
+if __name__ == '__main__': main()
