@@ -26,8 +26,8 @@ from .train.runs import environment, write_json
 from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predictions
 
 # %% auto #0
-__all__ = ['STUDY_VARIANTS', 'PROFILES', 'parse_arm', 'split_arms', 'study_run', 'summarize_runs', 'results_markdown',
-           'write_tables', 'write_figures', 'run_study', 'study_cli']
+__all__ = ['STUDY_VARIANTS', 'PROFILES', 'parse_arm', 'arm_folder', 'split_arms', 'study_run', 'summarize_runs',
+           'results_markdown', 'write_tables', 'write_figures', 'run_study', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
@@ -49,6 +49,12 @@ def parse_arm(arm:str, # 'method' or 'method[KEY=VALUE;...]': options (including
         else: options |= parse_options(item)
     return method, {k: v for k, v in dict(options=options, adapt=adapt).items() if v}
 
+# %% ../nbs/25_study.ipynb #c05b44b8
+def arm_folder(arm:str) -> str:
+    "The folder name of a study row's runs and predictions: 'unet[cafe=sqrt]' -> 'unet_cafe=sqrt'."
+    return re.sub(r'[^\w.=-]+', '_', arm).strip('_')
+
+# %% ../nbs/25_study.ipynb #4066db32
 def split_arms(text:str) -> tuple:
     "Comma-separated study rows, commas inside brackets kept: 'unet,unet[adapt=output,entropy]'."
     return tuple(a.strip() for a in re.split(r',(?![^\[]*\])', text) if a.strip())
@@ -71,8 +77,7 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
               quiet:bool=False, # no progress bar or epoch table
              ) -> dict:
     "Train one method with one seed under `clean`, predict and score the target city; a record of the run."
-    folder = re.sub(r'[^\w.=-]+', '_', method).strip('_')            # 'unet[cafe=sqrt]' -> 'unet_cafe=sqrt'
-    name = f"{folder}/seed{seed}"
+    name = f"{arm_folder(method)}/seed{seed}"
     if not quiet: print(f"\n== {method}, seed {seed}: training on the source city")
     base, additions = parse_arm(method)
     learn, final = plan(data, base, size, 'clean', seed, device=device, **additions, **(overrides or {})).fit(out/'runs'/name, quiet=quiet)
@@ -158,7 +163,7 @@ def write_figures(out:Path, # the study's folder; figures go to `figures/`
         from rasterio.windows import Window
         h, w = scene.shape; s = min(h, w, 256)
         win = Window(0, (h - s)//2, s, s)
-        preds = {m: read_tiff(out/'predictions'/m/f"seed{r['seed']}"/'scene_prediction.tif', win)[0] for m, r in first.items()}
+        preds = {m: read_tiff(out/'predictions'/arm_folder(m)/f"seed{r['seed']}"/'scene_prediction.tif', win)[0] for m, r in first.items()}
         image = nir_false_colour(scene.read('msi', win), data.band_sets(('msi',))['msi'])
         save(plot_predictions(image, preds, scene.read_label(win) if scene.has_label else None, image_title='target, NIR false colour'), 'predictions.png')
     return written
