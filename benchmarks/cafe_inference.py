@@ -47,7 +47,7 @@ def main():
     spread = (max(times['CaFENet (trained form)']) - min(times['CaFENet (trained form)'])) / base
     save_result(__file__, __doc__.splitlines()[0], [
         dict(name='deploy() / trained form, inference time', value=med['CaFENet.deploy()'] / base, goal=f'within noise (trained form spread ±{spread / 2:.2f})',
-             met=abs(med['CaFENet.deploy()'] / base - 1) <= max(spread / 2, 0.05)),
+             met=bool(abs(med["CaFENet.deploy()"] / base - 1) <= max(spread / 2, 0.05))),
         dict(name="plain sum / trained form, inference time", value=med["fusion='sum' (plain)"] / base)])
 
 if __name__ == '__main__': main()
