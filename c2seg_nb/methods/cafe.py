@@ -77,4 +77,4 @@ register_method(MethodSpec(
                                          'LR ×0.8 every 100 epochs, CE summed over 5 scales; the script keeps no best checkpoint '
                                          '(the last is kept here; which one the paper reports is unverified)'),
                'clean': Protocol(bs=8, lr=1e-2, epochs=40, hsi='all', select='source', schedule_args=dict(step_share=.25, gamma=.5),
-                                 note='the project protocol: lr 1e-2 (as the Top-2 clean stage 1, SGD from scratch; not yet swept on source validation), halved every quarter of the run')}))
+                                 note='the project protocol: lr 1e-2 for SGD from scratch (the Top-2 clean stage 1 uses 2e-2); not yet swept on source validation, halved every quarter of the run')}))
