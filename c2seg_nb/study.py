@@ -19,6 +19,7 @@ from .data.io import read_tiff
 from .data.layout import DatasetFolder, as_dataset
 from .data.synth import write_synth
 from .evaluate import evaluate
+from .floor import linear_floor
 from .methods.registry import load_methods
 from .predict import predict_run
 from .train.recipe import parse_options, plan
@@ -26,7 +27,7 @@ from .train.runs import environment, write_json
 from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predictions
 
 # %% auto #0
-__all__ = ['STUDY_VARIANTS', 'PROFILES', 'parse_arm', 'arm_folder', 'split_arms', 'study_run', 'summarize_runs',
+__all__ = ['STUDY_VARIANTS', 'PROFILES', 'parse_arm', 'arm_folder', 'split_arms', 'study_run', 'study_floor', 'summarize_runs',
            'results_markdown', 'write_tables', 'write_figures', 'run_study', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
@@ -84,25 +85,41 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
     written = predict_run(out/'runs'/name, data, out/'predictions'/name, device=str(learn.dls.device))
     return dict(method=method, seed=seed, source_valid_miou=final['best_miou'], best_epoch=final['best_epoch'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
-                lr=learn.lr, epochs=final['epochs'])
+                lr=learn.lr, epochs=final['epochs'], hsi=learn.c2seg_config['hsi'])
+
+# %% ../nbs/25_study.ipynb #7e1f0a02
+def study_floor(out:Path, # the study's folder: the floor's target prediction goes to `predictions/linear_floor_<hsi>/`
+                data:DatasetFolder, # the dataset
+                hsi:str='pca', # the HSI scaling of the rows it is held against
+                seed:int=0, # the seed of its pixel subset
+               ) -> dict:
+    "The linear floor (`linear_floor`) on the study's data, as a record like `study_run`'s."
+    f = linear_floor(data, hsi=hsi, seed=seed, out_dir=out/'predictions'/f'linear_floor_{hsi}')
+    return dict(method=f'linear floor (LDA, hsi={hsi})', seed=seed, source_valid_miou=f['source_valid']['miou'], best_epoch=None,
+                target=f['target'], n_params=sum(p.numel() for p in f['model'].parameters()), lr=None, epochs=None, hsi=hsi, floor=True)
 
 # %% ../nbs/25_study.ipynb #0d6a5a9a
 def _mean_std(values) -> tuple[float, float]:
     v = np.asarray([x for x in values if x is not None], float)
     return (float(v.mean()), float(v.std())) if len(v) else (float('nan'), float('nan'))
 
-def summarize_runs(runs:list[dict], # records of `study_run`
+def summarize_runs(runs:list[dict], # records of `study_run` and `study_floor`
                   ) -> list[dict]:
-    "One row per method: seeds, parameters (M), learning rate, epochs, and (mean, std) over seeds of every score."
+    "One row per method: seeds, parameters (M), learning rate, epochs, (mean, std) over seeds of every score, the floor flag and rank."
     rows = []
     for m in dict.fromkeys(r['method'] for r in runs):
         rs = [r for r in runs if r['method'] == m]
         row = dict(method=m, seeds=len(rs), params_M=round(rs[0]['n_params']/1e6, 2), lr=rs[0]['lr'], epochs=rs[0]['epochs'],
-                   source_valid_miou=_mean_std(r['source_valid_miou'] for r in rs))
+                   hsi=rs[0].get('hsi'), floor=rs[0].get('floor', False), source_valid_miou=_mean_std(r['source_valid_miou'] for r in rs))
         for k in METRIC_KEYS: row[k] = _mean_std(r['target'][k] if r['target'] else None for r in rs)
         scored = [r['target']['iou'] for r in rs if r['target']]
         row['iou'] = np.mean(scored, 0) if scored else None
         rows.append(row)
+    floors = {r['hsi']: r['source_valid_miou'][0] for r in rows if r['floor']}
+    for r in rows:                       # None: no floor of the row's inputs in the table, so nothing to judge by
+        r['under_trained'] = None if r['floor'] or r['hsi'] not in floors else bool(r['source_valid_miou'][0] < floors[r['hsi']])
+    ranked = sorted((r for r in rows if r['under_trained'] is False and not np.isnan(r['miou'][0])), key=lambda r: -r['miou'][0])
+    for r in rows: r['rank'] = next((i + 1 for i, x in enumerate(ranked) if x is r), None)
     return rows
 
 # %% ../nbs/25_study.ipynb #7a9e0c05
@@ -115,12 +132,18 @@ def results_markdown(rows:list[dict], # `summarize_runs`
     "The result table in Markdown (percent; ± over seeds where there are several), with its protocol note."
     several = any(r['seeds'] > 1 for r in rows)
     pct = lambda ms: 'n/a' if np.isnan(ms[0]) else f"{100*ms[0]:.2f}" + (f" ± {100*ms[1]:.2f}" if several else '')
-    head = ['method', 'params (M)', 'seeds', 'source-valid mIoU'] + [f'target {n}' for _, n in _TABLE_METRICS]
+    status = lambda r: 'floor' if r['floor'] else 'under-trained' if r['under_trained'] else str(r['rank'] or '–')
+    order = lambda r: (not r['floor'], r['under_trained'] is not False, r['rank'] or 0)   # floors, ranked rows, then the rest
+    head = ['rank', 'method', 'params (M)', 'seeds', 'source-valid mIoU'] + [f'target {n}' for _, n in _TABLE_METRICS]
     md = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
-    md += ['| ' + ' | '.join([r['method'], str(r['params_M']), str(r['seeds']), pct(r['source_valid_miou'])] + [pct(r[k]) for k, _ in _TABLE_METRICS]) + ' |' for r in rows]
+    md += ['| ' + ' | '.join([status(r), r['method'], str(r['params_M']), str(r['seeds']), pct(r['source_valid_miou'])] + [pct(r[k]) for k, _ in _TABLE_METRICS]) + ' |'
+           for r in sorted(rows, key=order)]
+    trained = [r for r in rows if not r['floor']]
     note = (f"\n\nProtocol `clean` (model selection on the source validation split), profile `{profile}`, data `{data.root}`; "
             f"target scores in % under the `rse` convention (background ignored, 13-class means), mean ± std over seeds. "
-            f"Learning rate and epochs: " + ', '.join(f"{r['method']} {r['lr']:g} × {r['epochs']}" for r in rows) + ".\n")
+            + ("Rows are ranked by target mIoU; a row whose source-validation mIoU is below the linear floor of its inputs "
+               "(per-pixel LDA on the same bands and tiles) is under-trained and not ranked. " if any(r['floor'] for r in rows) else '')
+            + f"Learning rate and epochs: " + ', '.join(f"{r['method']} {r['lr']:g} × {r['epochs']}" for r in trained) + ".\n")
     return '\n'.join(md) + note
 
 # %% ../nbs/25_study.ipynb #7a9e0c07
@@ -131,8 +154,10 @@ def write_tables(out:Path, # the study's folder
     "table.md and table.csv; per_class.csv and per_class.md where target scores exist."
     (out/'table.md').write_text(markdown)
     with open(out/'table.csv', 'w', newline='') as f:
-        w = csv.writer(f); w.writerow(['method', 'params_M', 'seeds', 'source_valid_miou', 'source_valid_miou_std'] + [x for k, _ in _TABLE_METRICS for x in (f'target_{k}', f'target_{k}_std')])
-        for r in rows: w.writerow([r['method'], r['params_M'], r['seeds'], *r['source_valid_miou']] + [x for k, _ in _TABLE_METRICS for x in r[k]])
+        w = csv.writer(f); w.writerow(['method', 'params_M', 'seeds', 'hsi', 'floor', 'under_trained', 'rank', 'source_valid_miou', 'source_valid_miou_std']
+                                      + [x for k, _ in _TABLE_METRICS for x in (f'target_{k}', f'target_{k}_std')])
+        for r in rows: w.writerow([r['method'], r['params_M'], r['seeds'], r['hsi'], r['floor'], r['under_trained'], r['rank'], *r['source_valid_miou']]
+                                  + [x for k, _ in _TABLE_METRICS for x in r[k]])
     scored = [r for r in rows if r['iou'] is not None]
     if not scored: return
     classes = [c for c in range(len(CLASS_NAMES)) if c != IGNORE_INDEX]
@@ -178,6 +203,11 @@ def _synth_data(out:Path, preset:str) -> DatasetFolder:
         write_synth(data, preset, seed=0, overwrite=True)
     return DatasetFolder(data)
 
+def _jsonable(record:dict) -> dict:
+    "A run's record with its target scores' arrays as lists."
+    target = record['target']
+    return {**record, 'target': None if target is None else {k: (v.tolist() if hasattr(v, 'tolist') else v) for k, v in target.items()}}
+
 def run_study(out_dir:Path|str='results', # where runs, predictions, tables and figures go
               data=None, # a dataset folder (path or `DatasetFolder`: real C2Seg tiles or SynthC2Seg); None: generate SynthC2Seg
               profile:str='quick', # 'quick' or 'full'
@@ -198,12 +228,13 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     epochs = epochs or p['epochs']
     runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(parse_arm(m)[0], {}) | ({'epochs': epochs} if epochs else {}), device, quiet)
             for m in methods for seed in (seeds or p['seeds'])]
-    rows = summarize_runs(runs)
+    floors = [study_floor(out, data, hsi) for hsi in dict.fromkeys(r['hsi'] for r in runs)]
+    rows = summarize_runs(floors + runs)
     markdown = results_markdown(rows, profile, data)
     write_tables(out, rows, markdown)
     write_figures(out, data, runs)
     results = dict(profile=profile, data=str(data.root), dataset=data.dataset, seconds=round(time.time() - t0, 1), environment=environment(),
-                   runs=[{**r, 'target': None if r['target'] is None else {k: (v.tolist() if hasattr(v, 'tolist') else v) for k, v in r['target'].items()}} for r in runs])
+                   runs=[_jsonable(r) for r in runs], floors=[_jsonable(f) for f in floors])
     write_json(out/'study.json', results)
     if not quiet: print('\n' + markdown + f"\nResult table: {out/'table.md'} (also table.csv, per_class.csv, figures/, study.json)")
     return results

@@ -7,7 +7,7 @@ interpreter spends ~10 s importing torch and fastai on a busy CI machine, which 
 The child runs the console script's own entry point as `__main__` with its own argv, environment, umask,
 stdout/stderr and signal handling, and exits with the command's status; `tests/test_cli.py` runs the installed
 console scripts themselves."""
-import importlib.metadata, json, os, signal, sys, tempfile, time, traceback
+import importlib.metadata, json, os, shutil, signal, sys, tempfile, time, traceback
 from pathlib import Path
 from types import SimpleNamespace
 import numpy as np
@@ -70,7 +70,9 @@ class Command:
             if time.time() - t0 > timeout: os.kill(self.pid, signal.SIGKILL); raise TimeoutError(self.args)
             time.sleep(0.01)
         read = lambda p: Path(p).read_text() if os.path.exists(p) else ''
-        return SimpleNamespace(returncode=self.returncode, stdout=read(self.out), stderr=read(self.err), args=self.args)
+        result = SimpleNamespace(returncode=self.returncode, stdout=read(self.out), stderr=read(self.err), args=self.args)
+        shutil.rmtree(self.dir, ignore_errors=True)                 # the captured output is read; leave nothing in /tmp
+        return result
 
 def run(env, *args, ok=None, umask=None):
     r = Command(env, *args, umask=umask).wait()
