@@ -8,7 +8,7 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/study.html.md"""
 from __future__ import annotations
 import csv, json, re, sys, time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 import numpy as np
 from .core import CLASS_NAMES, DATASET_KEYS, IGNORE_INDEX, METRIC_KEYS
 import matplotlib
@@ -27,8 +27,9 @@ from .train.runs import environment, write_json
 from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predictions
 
 # %% auto #0
-__all__ = ['STUDY_VARIANTS', 'PROFILES', 'parse_arm', 'arm_folder', 'split_arms', 'study_run', 'study_floor', 'summarize_runs',
-           'results_markdown', 'write_tables', 'write_figures', 'run_study', 'study_cli']
+__all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'parse_arm', 'arm_folder', 'split_arms', 'study_run', 'study_floor',
+           'summarize_runs', 'results_markdown', 'Published', 'paper_comparison', 'write_tables', 'write_figures',
+           'run_study', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
@@ -146,13 +147,44 @@ def results_markdown(rows:list[dict], # `summarize_runs`
             + f"Learning rate and epochs: " + ', '.join(f"{r['method']} {r['lr']:g} × {r['epochs']}" for r in trained) + ".\n")
     return '\n'.join(md) + note
 
+# %% ../nbs/25_study.ipynb #7e1f0a06
+class Published(NamedTuple):
+    "A published result on the real C2Seg (percent)."
+    source: str   # the paper and table
+    data: str     # the test set: 'AB', 'BW' or 'AB+BW mean'
+    oa: float
+    miou: float
+    mf1: float
+
+_JSTARS, _RSE = 'challenge Table I (JSTARS 2024)', 'RSE 2023 Table 2'
+PUBLISHED = {'unet': Published(_JSTARS, 'AB', 33.32, 9.65, 15.41), 'segnet': Published(_JSTARS, 'AB', 37.68, 7.37, 11.79),
+             'deeplabv3plus': Published(_JSTARS, 'AB', 23.06, 7.46, 11.94), 'highdan': Published(_RSE, 'AB', 57.66, 24.76, 35.19),
+             'mmglots': Published(_JSTARS + ', Top-1', 'AB+BW mean', 50.43, 19.88, 28.35),
+             'uda': Published(_JSTARS + ', Top-2', 'AB+BW mean', 50.68, 18.51, 26.31),
+             'mrsn': Published(_JSTARS + ', Top-3', 'AB+BW mean', 43.47, 13.87, 20.95)}
+
+# %% ../nbs/25_study.ipynb #7e1f0a07
+def paper_comparison(rows:list[dict], # `summarize_runs`
+                    ) -> str:
+    "Our target OA, mIoU and mF1 beside the published ones (`PUBLISHED`), in Markdown; rows with additions have none."
+    pct = lambda ms: 'n/a' if np.isnan(ms[0]) else f"{100*ms[0]:.2f}"
+    md = ['| method | ours: target OA | target mIoU | target mF1 | judged | published: OA | mIoU | mF1 | published on |', '|' + '---|'*9]
+    for r in rows:
+        pub = None if r['floor'] else PUBLISHED.get(r['method'])
+        judged = 'floor' if r['floor'] else 'under-trained' if r['under_trained'] else 'above the floor' if r['under_trained'] is False else '–'
+        theirs = [f'{pub.oa:.2f}', f'{pub.miou:.2f}', f'{pub.mf1:.2f}', f'{pub.data}, {pub.source}'] if pub else ['', '', '', 'not published']
+        md.append('| ' + ' | '.join([r['method'], pct(r['oa']), pct(r['miou']), pct(r['mf1']), judged] + theirs) + ' |')
+    return '\n'.join(md) + ('\n\nOurs: synthetic benchmark, `small` models from scratch; published: the real C2Seg, `paper` models. '
+                           'Compare orderings and gaps, not values.\n')
+
 # %% ../nbs/25_study.ipynb #7a9e0c07
 def write_tables(out:Path, # the study's folder
                  rows:list[dict], # `summarize_runs`
                  markdown:str, # `results_markdown`
                 ):
-    "table.md and table.csv; per_class.csv and per_class.md where target scores exist."
+    "table.md, table.csv and paper_comparison.md; per_class.csv and per_class.md where target scores exist."
     (out/'table.md').write_text(markdown)
+    (out/'paper_comparison.md').write_text(paper_comparison(rows))
     with open(out/'table.csv', 'w', newline='') as f:
         w = csv.writer(f); w.writerow(['method', 'params_M', 'seeds', 'hsi', 'floor', 'under_trained', 'rank', 'source_valid_miou', 'source_valid_miou_std']
                                       + [x for k, _ in _TABLE_METRICS for x in (f'target_{k}', f'target_{k}_std')])
