@@ -140,7 +140,7 @@ def results_markdown(rows:list[dict], # `summarize_runs`
     md += ['| ' + ' | '.join([status(r), r['method'], str(r['params_M']), str(r['seeds']), pct(r['source_valid_miou'])] + [pct(r[k]) for k, _ in _TABLE_METRICS]) + ' |'
            for r in sorted(rows, key=order)]
     trained = [r for r in rows if not r['floor']]
-    note = (f"\n\nProtocol `clean` (model selection on the source validation split), profile `{profile}`, data `{data.root}`; "
+    note = (f"\n\nProtocol `clean` (model selection on the source validation split), profile `{profile}`, data `{data.dataset or data.root}`; "
             f"target scores in % under the `rse` convention (background ignored, 13-class means), mean ± std over seeds. "
             + ("Rows are ranked by target mIoU; a row whose source-validation mIoU is below the linear floor of its inputs "
                "(per-pixel LDA on the same bands and tiles) is under-trained and not ranked. " if any(r['floor'] for r in rows) else '')

@@ -589,7 +589,7 @@ def write_synth(out_dir:Path|str, # dataset folder to create
 # %% ../../nbs/06_data.synth.ipynb #be9190ce
 @call_parse
 def synth_cli(out_dir:str, # dataset folder to create
-              preset:Annotated[str, {'choices': list(card_meta('synth')['presets'])}]='mini', # mini: tests (seconds); ab: 242 HSI bands, 128 px; bw: 116 bands, 256 px
+              preset:Annotated[str, {'choices': list(card_meta('synth')['presets'])}]='mini', # mini: tests (seconds); ab: 242 HSI bands, 128 px; ab-fullsize: ab with 273 training tiles; bw: 116 bands, 256 px
               seed:int=0, # the benchmark's seed: the same seed writes the same bytes
               overwrite:bool=False, # replace an existing benchmark in OUT_DIR
              ):
