@@ -40,15 +40,20 @@ class PixelLinear(nn.Module):
 def fit_linear_floor(dls, # `c2seg_dataloaders(...)`: its training tiles and normalisation
                      max_pixels:int=300_000, # a random subset of the labelled pixels (seeded)
                      seed:int=0, # the subset's seed
+                     max_collected:int=20_000_000, # pixels held in memory at most: beyond, each batch gives a random share
                     ) -> PixelLinear:
     "LDA fitted on the labelled pixels of the training tiles, as a `PixelLinear`."
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
-    xs, ys = [], []
+    xs, ys, quota = [], [], None
+    gen = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for *x, y in dls.train:
             x, y = torch.cat(x, 1).permute(0, 2, 3, 1).reshape(-1, sum(dls.bands.values())), y.reshape(-1)
-            keep = (y != IGNORE_INDEX) & torch.isfinite(x).all(1)
-            xs.append(x[keep].cpu()); ys.append(y[keep].cpu())
+            if quota is None:                   # BW's 7140 tiles of 256² would hold 30 GB: sample each batch instead
+                quota = 0 if len(dls.train) * len(y) <= max_collected else -(-2 * max_pixels // len(dls.train))
+            keep = ((y != IGNORE_INDEX) & torch.isfinite(x).all(1)).nonzero()[:, 0].cpu()
+            if quota and len(keep) > quota: keep = keep[torch.randperm(len(keep), generator=gen)[:quota]]
+            xs.append(x.cpu()[keep]); ys.append(y.cpu()[keep])
     x, y = torch.cat(xs).numpy(), torch.cat(ys).numpy()
     if len(y) > max_pixels: pick = np.random.default_rng(seed).choice(len(y), max_pixels, replace=False); x, y = x[pick], y[pick]
     lda = LinearDiscriminantAnalysis().fit(x, y)
