@@ -109,6 +109,8 @@ HIGHDAN_SIZES = {'paper': dict(widths=(48, 96, 192, 384), stem=64, decoder=(256,
 
 class HighDAN(nn.Module):
     "HighDAN's generator with its feature discriminator D_f (which drives the attention); `forward(hsi, msi, sar)` → logits."
+    fresh_on_init = {'feature_disc.': "D_f starts afresh, as the released BW run starts it from AB's generator only "
+                                      "(Train_HighDAN_beijing.py builds new discriminators)"}   # `load_weights`
     def __init__(self, bands:dict, # band count per modality, e.g. {'hsi': 10, 'msi': 4, 'sar': 2}
                  n_classes:int=N_CLASSES, # output classes
                  size:str='paper', # 'paper' or 'small' (same design, narrower)

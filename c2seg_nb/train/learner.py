@@ -74,7 +74,12 @@ def load_weights(model:torch.nn.Module, # the model to start
     external = getattr(model, 'load_external', None)           # a model that reads another layout (HighDAN: the official checkpoints)
     report = external(path) if external is not None else None
     if report is not None: print(report.summary()); return model
-    try: model.load_state_dict(torch.load(path, map_location='cpu'))
+    state, own = torch.load(path, map_location='cpu'), model.state_dict()
+    for prefix, why in getattr(model, 'fresh_on_init', {}).items():   # parts that start afresh although the file has them
+        fresh = [k for k in state if k.startswith(prefix) and k in own]
+        for k in fresh: state[k] = own[k]
+        if fresh: print(f"{path}: {len(fresh)} tensors of {prefix.rstrip('.')} kept as initialised: {why}")
+    try: model.load_state_dict(state)
     except RuntimeError as e:
         raise ValueError(f"{path}: these weights do not fit the model (another method, size, option or band count?): {str(e)[:300]}") from None
     return model
