@@ -6,7 +6,7 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/train.learner.html.md"""
 
 # %% ../../nbs/18_train.learner.ipynb #9f769ded
 from __future__ import annotations
-import tempfile
+import csv, tempfile
 from pathlib import Path
 from typing import Callable
 import torch
@@ -24,6 +24,7 @@ from ..callback.enhancement import CategoryEnhancement, check_weighting
 from ..metrics import confusion_matrix, predict_labels, scores_from_cm, seg_metrics
 from ..methods.registry import build_model, method_spec
 from .distributed import batches_per_rank, distributed_training, is_main_process, set_mixed_precision, world_size
+from ..data.io import atomic_path
 from .runs import RUN_FILES, RunTracker, data_fingerprint, environment, load_callback_states, set_rng_state, write_json
 
 # %% auto #0
@@ -209,6 +210,15 @@ def _schedule(learn, epochs) -> Callback|None:
     warmup = a.pop('warmup_iters', 0) / total
     return ParamScheduler({'lr': poly_lr(learn.lr, warmup=min(warmup, 1.), **a)})
 
+def _drop_history_after(hist:Path, epoch:int):
+    "Keep the history rows up to `epoch`, a checkpoint's; the rows after it belong to epochs that will be trained again."
+    if not hist.exists(): return
+    with open(hist, newline='') as f: rows = list(csv.DictReader(f))
+    keep = [r for r in rows if int(r['epoch']) <= epoch]
+    if len(keep) == len(rows): return
+    with atomic_path(hist) as tmp, open(tmp, 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0])); w.writeheader(); w.writerows(keep)
+
 def fit_run(learn:C2SegLearner, # from `c2seg_learner`
             epochs:int, # total epochs of the schedule
             resume:bool=False, # continue from `checkpoint.pth` if the run folder has one
@@ -230,6 +240,7 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
         load_callback_states(learn, ckpt.get('callbacks', {}))
         tracker.best, tracker.best_epoch, tracker.smooth_loss_state = ckpt['best'], ckpt['best_epoch'], ckpt['smooth_loss']
         learn.resume_epoch = ckpt['epoch'] + 1
+        if main: _drop_history_after(run_dir/'history.csv', ckpt['epoch'])   # epochs after a sparse checkpoint are trained again
     elif main:
         for f in RUN_FILES: (run_dir/f).unlink(missing_ok=True)
     learn.c2seg_config.update(epochs=epochs, world_size=world_size(), mixed_precision=mixed_precision or 'no')

@@ -26,8 +26,8 @@ from .learner import ADAPT_WEIGHT, C2SegLearner, c2seg_learner, fit_run
 from .runs import write_json
 
 # %% auto #0
-__all__ = ['SELECTION_LABELS', 'Plan', 'parse_adapt', 'plan', 'parse_options', 'resume_differences', 'prepare_run_dir',
-           'train_cli']
+__all__ = ['CHECKPOINT_ITERS', 'SELECTION_LABELS', 'Plan', 'parse_adapt', 'plan', 'parse_options', 'resume_differences',
+           'prepare_run_dir', 'train_cli']
 
 # %% ../../nbs/19_train.recipe.ipynb #b392faa3
 @dataclass
@@ -141,6 +141,7 @@ def n_epochs(self:Plan, batches_per_epoch:int) -> int:
     return self.epochs if self.epochs is not None else math.ceil(self.iters / batches_per_epoch)
 
 # %% ../../nbs/19_train.recipe.ipynb #8698586a
+CHECKPOINT_ITERS = 100   # where the target is scored every k iterations (an epoch of k), a checkpoint every ~100 iterations, not every epoch
 SELECTION_LABELS = {'source': 'best mIoU on the spatially disjoint source validation split',
                     'target': 'best mIoU on the TARGET TEST LABELS (model selection on the test set: reproduction of published numbers only)',
                     'last': 'the last epoch'}
@@ -151,8 +152,9 @@ def learner(self:Plan, run_dir:Path|str|None=None, dls=None) -> C2SegLearner:
     dls = dls if dls is not None else self.dataloaders()
     learn = c2seg_learner(dls, self.method, self.size, self.protocol, run_dir, lr=self.lr, seed=self.seed, init=self.init,
                           adapt=self.adapt, adapt_gan=self.adapt_gan, enhancement=self.enhancement, enhancement_weight=self.enhancement_weight, **self.options)
+    if self.select_every: learn.run_tracker.checkpoint_every = max(1, CHECKPOINT_ITERS // self.select_every)
     learn.c2seg_config.update(epochs_planned=self.epochs, iters_planned=self.iters, hsi=self.hsi, augment=self.augment, holdout=self.holdout,
-                              select_every=self.select_every, selection=SELECTION_LABELS[self.select])
+                              select_every=self.select_every, selection=SELECTION_LABELS[self.select], checkpoint_every=learn.run_tracker.checkpoint_every)
     return learn
 
 # %% ../../nbs/19_train.recipe.ipynb #b01630b4

@@ -81,9 +81,10 @@ class RunTracker(Callback):
     order = 90                                         # after the Recorder has the epoch's metrics
     def __init__(self, run_dir:Path, # the run folder
                  monitor:str='miou', # the score that picks the best epoch ('miou': source validation; 'target_miou')
+                 checkpoint_every:int=1, # epochs between checkpoints (the last epoch always writes one)
                 ):
-        self.run_dir, self.monitor = Path(run_dir), monitor
-        self.best, self.best_epoch, self.smooth_loss_state = -np.inf, None, None
+        self.run_dir, self.monitor, self.checkpoint_every = Path(run_dir), monitor, checkpoint_every
+        self.best, self.best_epoch, self.smooth_loss_state, self.best_state = -np.inf, None, None, None
     def before_fit(self):
         if self.smooth_loss_state is not None:            # the 'train_loss' column is a moving average across epochs
             sl = self.recorder.smooth_loss
@@ -104,10 +105,12 @@ class RunTracker(Callback):
         score = row[self.monitor]
         if score > self.best:
             self.best, self.best_epoch = score, self.epoch
-            if write:
-                with atomic_path(self.run_dir/'model.pth') as tmp: torch.save(model.state_dict(), tmp)
+            if write: self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}   # written with the next checkpoint
         self.last = row
-        if not write: return
+        if not write or ((self.epoch + 1) % self.checkpoint_every and self.epoch + 1 < self.n_epoch): return
+        if self.best_state is not None:
+            with atomic_path(self.run_dir/'model.pth') as tmp: torch.save(self.best_state, tmp)
+            self.best_state = None
         ckpt = dict(epoch=self.epoch, n_epoch=self.n_epoch, model=model.state_dict(), opt=self.learn.opt.state_dict(),
                     rng=rng_state(self.dls), callbacks=callback_states(self.learn), best=self.best, best_epoch=self.best_epoch,
                     smooth_loss=dict(count=self.recorder.smooth_loss.count, val=self.recorder.smooth_loss.val))
