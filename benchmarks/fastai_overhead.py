@@ -5,8 +5,9 @@ is `torch.optim.Adam` in both (fastai through its `OptimWrapper`), so the only d
 events, callbacks (Recorder, the progress bar switched off) and metrics bookkeeping against
 `zero_grad / forward / loss / backward / step`. The batches are built once, in memory, and both loops draw the same ones
 in the same order. Only the training steps are timed (fastai's validation pass after the epoch is not). The two loops
-run alternately for `--rounds` rounds after a warm-up round each, and the ratio is that of the median round times,
-with the spread of the per-round ratios. Goal: fastai ≤ 1.03× the bare loop.
+run alternately for `--rounds` rounds after a warm-up round each, in ABBA order (bare first in even rounds, fastai
+first in odd ones: on a shared single core the same bare loop run second in each pair measured 1.08-1.10x slower), and
+the ratio is that of the median round times, with the spread of the per-round ratios. Goal: fastai ≤ 1.03× the bare loop.
 
 Usage: python benchmarks/fastai_overhead.py [--method unet] [--steps 20] [--rounds 5] [--bs 4] [--size 64] [--threads N] [--quick]
 """
@@ -73,8 +74,9 @@ def main():
         return clock.elapsed
     bare_round(bare_model, loss_func, bare_opt, batches); fastai_round()          # warm-up: allocator, kernels, optimiser state
     bare, fa = [], []
-    for r in range(args.rounds):
-        bare.append(bare_round(bare_model, loss_func, bare_opt, batches)); fa.append(fastai_round())
+    for r in range(args.rounds):           # ABBA order: the loop run second in a pair was measured ~8-10 % slower on its own
+        if r % 2 == 0: bare.append(bare_round(bare_model, loss_func, bare_opt, batches)); fa.append(fastai_round())
+        else: fa.append(fastai_round()); bare.append(bare_round(bare_model, loss_func, bare_opt, batches))
         print(f"round {r + 1}: bare {bare[-1]:.3f} s, fastai {fa[-1]:.3f} s, {fa[-1] / bare[-1]:.3f}×", flush=True)
     ratio, per_round = statistics.median(fa) / statistics.median(bare), [f / b for f, b in zip(fa, bare)]
     print(f"\n{args.method} small, batch {args.bs}, {args.size} px, {args.steps} steps per round, {args.rounds} rounds, "

@@ -262,7 +262,8 @@ def main():
         lo, hi = min(u['times']) / max(o['times']), max(u['times']) / min(o['times'])
         print(f"\nours / official: time {med['ours'] / med['official']:.2f}× (extremes {lo:.2f}–{hi:.2f}×), best variant {NAMES[best]} "
               f"{med[best] / med['official']:.2f}×; peak RSS {u['peak_mb'] / o['peak_mb']:.2f}× (goal: time ≤ 0.5×)")
-        save_result(__file__, __doc__.split('\n')[0], ratios + [dict(name='ours / official peak RSS', value=u['peak_mb'] / o['peak_mb'], goal='', met=None)])
+        save_result(__file__, __doc__.split('\n')[0], ratios + [dict(name='ours / official peak RSS', value=u['peak_mb'] / o['peak_mb'], goal='', met=None)],
+                    threads=args.threads or None)
     else:
         print("\n(no --official checkout given: git clone https://github.com/danfenghong/RSE_Cross-city && "
               "git -C RSE_Cross-city checkout 04ba545, then pass --official RSE_Cross-city)")

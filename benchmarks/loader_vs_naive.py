@@ -55,7 +55,7 @@ def main():
     dls = c2seg_dataloaders(data, bs=args.bs, device='cpu', with_target=False, cache_dir=cache)
     t_build = time.perf_counter() - t0
     ours = rate(dls.train, args.batches)
-    naive_dl = DataLoader(NaiveTiles(TileSet(data, 'train'), dls.split['train']), bs=args.bs, shuffle=True, drop_last=True,
+    naive_dl = DataLoader(NaiveTiles(TileSet(data, 'train'), dls.spatial_split['train']), bs=args.bs, shuffle=True, drop_last=True,
                           device='cpu', after_batch=BatchTransform(MODALITIES, dls.normalizer, 'source', augment=True))
     naive = rate(naive_dl, args.batches)
     print(f"first call (statistics, PCA, tile cache): {t_build:.1f} s")
