@@ -83,10 +83,10 @@ def _model_device(model, device) -> torch.device:
     return p.device if p is not None else torch.device('cpu')
 
 def _to_batch(arrays:dict, modalities:tuple, normalizer, domain:str, device) -> list[torch.Tensor]:
-    "`{modality: list of C×h×w arrays}` -> the model's inputs, normalised on `device`."
+    "`{modality: list of C×h×w arrays}` -> the model's inputs, normalised on `device`; each list leaves `arrays` once stacked."
     xs = []
-    for m in modalities:
-        x = torch.from_numpy(np.stack(arrays[m])).to(device, non_blocking=True)
+    for m in modalities:                                # popped: a batch is held once, not as a list beside its stack
+        x = torch.from_numpy(np.stack(arrays.pop(m))).to(device, non_blocking=True)
         xs.append(normalizer(x, m, domain) if normalizer is not None else torch.nan_to_num(x.float(), 0., 0., 0.))
     return xs
 
