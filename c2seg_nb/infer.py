@@ -87,7 +87,7 @@ def _to_batch(arrays:dict, modalities:tuple, normalizer, domain:str, device) -> 
     xs = []
     for m in modalities:                                # popped: a batch is held once, not as a list beside its stack
         x = torch.from_numpy(np.stack(arrays.pop(m))).to(device, non_blocking=True)
-        xs.append(normalizer(x, m, domain) if normalizer is not None else torch.nan_to_num(x.float(), 0., 0., 0.))
+        xs.append(normalizer(x, m, domain) if normalizer is not None else x.float().nan_to_num_(0., 0., 0.))   # x is our own stack: in place
     return xs
 
 def _progress(it, total:int, show:bool):
