@@ -254,6 +254,30 @@ def test_study_bad_seeds_and_inside_data(world, env):
     fails(run(env, 'c2seg-study', '--data', world['data'], '--out', world['data']/'results'), 'is inside the input')
     assert not (world['data']/'results').exists()
 
+def test_study_refuses_an_earlier_study_resumes_and_replaces(world, env, tmp_path):
+    "A second `c2seg-study` into a study folder is refused; `--resume` reuses the finished run; `--overwrite` replaces the study."
+    out = tmp_path/'study'
+    study = lambda *more, epochs='1', methods='segnet': run(env, 'c2seg-study', '--data', world['data'], '--out', out, '--methods', methods,
+                                                            '--seeds', '0', '--epochs', epochs, '--device', 'cpu', '--quiet', *more)
+    assert study().returncode == 0
+    before = snapshot(out)
+    fails(study(), 'study: already holds a study. Give --resume to carry on, --overwrite to replace it, or another path.')
+    fails(study('--resume', '--overwrite'), '--resume --overwrite: contradict each other')
+    fails(study('--resume', epochs='2'), 'seed0: was trained with other settings: epochs_planned 1 → 2. Resume with the settings the study was run with')
+    fails(study('--overwrite', methods='fcn'), "unknown method 'fcn'")            # checked before the earlier study is removed
+    assert snapshot(out) == before
+    weights = out/'runs'/'segnet'/'seed0'/'model.pth'
+    assert study('--resume').returncode == 0
+    assert weights.stat().st_mtime_ns == before['runs/segnet/seed0/model.pth'][1]   # reused, not retrained
+    (out/'runs'/'old').mkdir()
+    assert study('--overwrite').returncode == 0
+    assert not (out/'runs'/'old').exists() and weights.stat().st_mtime_ns != before['runs/segnet/seed0/model.pth'][1]
+
+def test_study_folder_with_other_files(world, env, tmp_path):
+    (tmp_path/'notes.txt').write_text('mine')
+    fails(run(env, 'c2seg-study', '--data', world['data'], '--out', tmp_path, '--overwrite'), 'holds files but no study. Give a new or empty folder')
+    assert [p.name for p in tmp_path.iterdir()] == ['notes.txt']
+
 def test_check_missing_folder(env, tmp_path):
     r = run(env, 'c2seg-check', tmp_path/'nope')
     assert r.returncode == 1 and 'nope' in r.stderr and 'Traceback' not in r.stderr
