@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'CLIError', 'error_line', 'Terminated', 'debug_mode', 'cli_errors', 'check_device', 'is_inside',
-           'check_output', 'user_cache_dir', 'cache_key', 'prune_cache', 'resume_hint']
+__all__ = ['USER_ERRORS', 'CLIError', 'error_line', 'Terminated', 'debug_mode', 'cli_errors', 'terminal_progress', 'check_device',
+           'is_inside', 'check_output', 'user_cache_dir', 'cache_key', 'prune_cache', 'resume_hint']
 
 # %% ../nbs/00a_cli.ipynb #ac53a8ef
 class CLIError(Exception):
@@ -75,6 +75,18 @@ def cli_errors(prog:str, # the command's name, e.g. 'c2seg-train'
     finally:
         fp.NO_BAR = no_bar
         if main: signal.signal(signal.SIGTERM, old)
+
+# %% ../nbs/00a_cli.ipynb #8d2f6a02
+def terminal_progress(it, # the iterable to show progress of
+                      total:int|None=None, # its length, where `len(it)` does not say
+                      show:bool|None=None, # draw a bar (None: when stdout, where fastprogress writes, is a terminal)
+                     ):
+    "`it` with a fastprogress bar, cleared when done, only on a terminal; `it` itself otherwise."
+    if show is None: show = sys.stdout.isatty()
+    if not show: return it
+    from fastprogress.fastprogress import progress_bar
+    return progress_bar(it, total=total, leave=False)
+
 
 # %% ../nbs/00a_cli.ipynb #4e94cf06
 def check_device(device:str|None, # a torch device string, or None (the command's default)

@@ -12,7 +12,7 @@ from typing import Annotated
 import numpy as np
 import torch
 from fastcore.script import call_parse
-from .cli import cli_errors
+from .cli import CLIError, cli_errors, terminal_progress
 from rasterio.windows import Window
 from .core import CLASS_NAMES, CONVENTIONS, DEFAULT_CONVENTION, METRIC_KEYS, N_CLASSES
 from .data.io import C2SegDataError, PREDICTION_RE, TILE_RE, as_label, read_tiff, tiff_info
@@ -54,7 +54,7 @@ def prediction_tiles(path:Path|str, # a folder of `N_prediction.tif` (or `N.tif`
     return files
 
 # %% ../nbs/22_evaluate.ipynb #731afc74
-def _cm_tiles(pred_dir:Path, labels:Path) -> tuple[torch.Tensor, int]:
+def _cm_tiles(pred_dir:Path, labels:Path, progress:bool=False) -> tuple[torch.Tensor, int]:
     truth, preds = label_tiles(labels), prediction_tiles(pred_dir)
     missing = sorted(set(truth) - set(preds))
     if missing:
@@ -66,7 +66,7 @@ def _cm_tiles(pred_dir:Path, labels:Path) -> tuple[torch.Tensor, int]:
         raise C2SegDataError(preds[extra[0]], f"has no label tile {extra[0]} in {truth[next(iter(truth))].parent} ({len(extra)} predictions without labels).",
                              "Give the label folder of the split that was predicted.")
     cm = torch.zeros(N_CLASSES, N_CLASSES, dtype=torch.int64)
-    for i in sorted(truth):
+    for i in terminal_progress(sorted(truth), show=progress):
         lab, pred = as_label(read_tiff(truth[i]), truth[i]), as_label(read_tiff(preds[i]), preds[i])
         if pred.shape != lab.shape:
             raise C2SegDataError(preds[i], f"is {pred.shape[0]}×{pred.shape[1]} but its label tile {truth[i]} is {lab.shape[0]}×{lab.shape[1]}.",
@@ -74,7 +74,7 @@ def _cm_tiles(pred_dir:Path, labels:Path) -> tuple[torch.Tensor, int]:
         cm += confusion_matrix(pred, lab)
     return cm, len(truth)
 
-def _cm_scene(pred_file:Path, label_file:Path, block_rows:int) -> torch.Tensor:
+def _cm_scene(pred_file:Path, label_file:Path, block_rows:int, progress:bool=False) -> torch.Tensor:
     ip, il = tiff_info(pred_file), tiff_info(label_file)
     for f, i in ((pred_file, ip), (label_file, il)):
         if i['count'] != 1: raise C2SegDataError(f, f"has {i['count']} bands; a label map has one.")
@@ -84,7 +84,7 @@ def _cm_scene(pred_file:Path, label_file:Path, block_rows:int) -> torch.Tensor:
     if ip['crs'] is not None and il['crs'] is not None and (ip['crs'] != il['crs'] or ip['transform'] != il['transform']):
         raise C2SegDataError(pred_file, f"is not on the grid of {label_file} (CRS or transform differ).", "Predict the scene the labels belong to.")
     cm = torch.zeros(N_CLASSES, N_CLASSES, dtype=torch.int64)
-    for r0 in range(0, h, block_rows):
+    for r0 in terminal_progress(range(0, h, block_rows), show=progress):
         win = Window(0, r0, w, min(block_rows, h - r0))
         cm += confusion_matrix(as_label(read_tiff(pred_file, win), pred_file), as_label(read_tiff(label_file, win), label_file))
     return cm
@@ -96,6 +96,7 @@ def evaluate(pred:Path|str, # a folder of tile predictions (or `c2seg-predict`'s
              labels:Path|str, # label tiles (split folder, `label/` folder) or a scene's labels (GeoTIFF, or a scene folder with `label.tif`)
              convention:str=DEFAULT_CONVENTION, # one of `CONVENTIONS` (see `c2seg_nb.metrics`)
              block_rows:int=1024, # rows per block when streaming scene files
+             progress:bool=False, # a progress bar over the tiles or blocks (`terminal_progress`)
             ) -> dict:
     "Score `pred` against `labels` with one confusion matrix: `scores_from_cm`'s dict plus `kind`, `pred`, `labels`, `n_tiles`."
     if convention not in CONVENTIONS: raise ValueError(f"convention must be one of {CONVENTIONS}, not {convention!r}")
@@ -112,11 +113,11 @@ def evaluate(pred:Path|str, # a folder of tile predictions (or `c2seg-predict`'s
         if not label_file.is_file():
             raise C2SegDataError(labels, "holds no label.tif; a scene prediction is scored against the scene's label GeoTIFF.",
                                  "Give the label GeoTIFF, or the GeoTIFF scene folder holding label.tif (tile predictions go in a folder).")
-        cm, kind, n_tiles, labels = _cm_scene(pred, label_file, block_rows), 'scene', None, label_file
+        cm, kind, n_tiles, labels = _cm_scene(pred, label_file, block_rows, progress), 'scene', None, label_file
     else:
         if labels.is_file(): raise C2SegDataError(labels, "is a file, but the predictions are a folder of tiles.",
                                                   "Score tiles against label tiles (the split folder), or a scene GeoTIFF against the scene's labels.")
-        (cm, n_tiles), kind = _cm_tiles(pred, labels), 'tiles'
+        (cm, n_tiles), kind = _cm_tiles(pred, labels, progress), 'tiles'
     s = scores_from_cm(cm, convention)
     s.update(kind=kind, pred=str(pred), labels=str(labels), n_tiles=n_tiles)
     return s
@@ -169,10 +170,9 @@ def evaluate_cli(pred:str, # predictions: a folder of N_prediction.tif tiles, or
                 ):
     "Score segmentation predictions (tiles or scenes) against labels: OA, Kappa, per-class IoU/F1, mIoU, mF1."
     paths = [pred, labels, *more]
-    if len(paths) % 2: sys.exit(f"c2seg-evaluate: FAILED: paths come in PRED LABELS pairs; got {len(paths)} paths.")
-    with cli_errors('c2seg-evaluate'):                           # anything else (unreadable files, ...) is one line too
-        try: results = [evaluate(p, l, convention) for p, l in zip(paths[::2], paths[1::2])]
-        except (C2SegDataError, ValueError) as e: sys.exit(f"c2seg-evaluate: FAILED: {e}")
+    with cli_errors('c2seg-evaluate'):                           # every fault is `c2seg-evaluate: <file>: <problem>. <fix>`
+        if len(paths) % 2: raise CLIError(paths[-1], f"has no labels to pair with (paths come in PRED LABELS pairs; got {len(paths)})", "Give its labels after it.")
+        results = [evaluate(p, l, convention, progress=sys.stdout.isatty()) for p, l in zip(paths[::2], paths[1::2])]   # a bar on a terminal only
     if json:
         out = scores_json(results[0]) if len(results) == 1 else \
               {'datasets': [scores_json(s) for s in results], 'average': challenge_average(*results)}

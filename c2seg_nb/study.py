@@ -6,7 +6,7 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/study.html.md"""
 
 # %% ../nbs/25_study.ipynb #2a961fea
 from __future__ import annotations
-import csv, json, re, sys, time
+import csv, json, re, shutil, sys, time
 from pathlib import Path
 from typing import Annotated, NamedTuple
 import numpy as np
@@ -20,16 +20,16 @@ from .data.layout import DatasetFolder, as_dataset
 from .data.synth import write_synth
 from .evaluate import evaluate
 from .floor import linear_floor
-from .methods.registry import load_methods
+from .methods.registry import load_methods, method_spec
 from .predict import predict_run
-from .train.recipe import parse_options, plan
+from .train.recipe import parse_options, plan, resume_differences
 from .train.runs import environment, write_json
 from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predictions
 
 # %% auto #0
-__all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'parse_arm', 'arm_folder', 'split_arms', 'study_run', 'study_floor',
-           'summarize_runs', 'results_markdown', 'Published', 'paper_comparison', 'write_tables', 'write_figures',
-           'run_study', 'study_cli']
+__all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'study_run',
+           'study_floor', 'summarize_runs', 'results_markdown', 'Published', 'paper_comparison', 'write_tables',
+           'write_figures', 'prepare_study_dir', 'run_study', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
@@ -77,13 +77,20 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
               overrides:dict|None=None, # the recipe's overrides (epochs, lr, ...)
               device:str|None=None, # 'cpu', 'cuda', ...
               quiet:bool=False, # no progress bar or epoch table
+              resume:bool=False, # reuse the run if it finished, continue it from its checkpoint if it was interrupted
              ) -> dict:
     "Train one method with one seed under `clean`, predict and score the target city; a record of the run."
     name = f"{arm_folder(method)}/seed{seed}"
-    if not quiet: print(f"\n== {method}, seed {seed}: training on the source city")
-    base, additions = parse_arm(method)
-    learn, final = plan(data, base, size, 'clean', seed, device=device, **additions, **(overrides or {})).fit(out/'runs'/name, quiet=quiet)
-    written = predict_run(out/'runs'/name, data, out/'predictions'/name, device=str(learn.dls.device))
+    run_dir, (base, additions) = out/'runs'/name, parse_arm(method)
+    p = plan(data, base, size, 'clean', seed, device=device, **additions, **(overrides or {}))
+    if resume and (run_dir/'config.json').exists():
+        diff = resume_differences(run_dir, p)
+        if diff: raise CLIError(run_dir, f"was trained with other settings: {'; '.join(diff)}",
+                                "Resume with the settings the study was run with, or give --overwrite to run it again.")
+    done = resume and (run_dir/'final.json').exists()
+    if not quiet: print(f"\n== {method}, seed {seed}: " + ("finished earlier, reused" if done else "training on the source city"))
+    learn, final = p.fit(run_dir, resume=resume, quiet=quiet)   # a finished run's checkpoint is its last epoch: nothing is retrained
+    written = predict_run(run_dir, data, out/'predictions'/name, device=str(learn.dls.device))
     return dict(method=method, seed=seed, source_valid_miou=final['best_miou'], best_epoch=final['best_epoch'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
                 lr=learn.lr, epochs=final['epochs'], hsi=learn.c2seg_config['hsi'])
@@ -225,6 +232,22 @@ def write_figures(out:Path, # the study's folder; figures go to `figures/`
         save(plot_predictions(image, preds, scene.read_label(win) if scene.has_label else None, image_title='target, NIR false colour'), 'predictions.png')
     return written
 
+# %% ../nbs/25_study.ipynb #5a7d0c02
+STUDY_OUTPUTS = ('runs', 'predictions', 'figures', 'table.md', 'table.csv', 'paper_comparison.md', 'per_class.csv', 'per_class.md', 'study.json')   # besides data/
+
+def prepare_study_dir(out:Path|str, # the study's folder
+                      data=None, # its dataset (path or `DatasetFolder`); None: generated into `out/data/`
+                      resume:bool=False, # carry on the study the folder holds
+                      overwrite:bool=False, # replace the study the folder holds
+                     ) -> list[Path]:
+    "Check a study folder as `check_output` checks any output; the earlier results that `overwrite` replaces."
+    out = Path(out)
+    if resume and overwrite: raise CLIError('--resume --overwrite', 'contradict each other', 'Give one of them.')
+    is_study = any((out/n).exists() for n in (*STUDY_OUTPUTS, 'data'))
+    holds = check_output(out, [data.root if isinstance(data, DatasetFolder) else data], 'a study' if is_study else 'other files', overwrite, resume, resumable=is_study)
+    if holds and not is_study: raise CLIError(out, "holds files but no study", "Give a new or empty folder for the study.")
+    return [out/n for n in STUDY_OUTPUTS if (out/n).exists()] if overwrite else []
+
 # %% ../nbs/25_study.ipynb #7a9e0c12
 def _synth_data(out:Path, preset:str) -> DatasetFolder:
     "The profile's SynthC2Seg in `out/data/`, generated unless it is already there."
@@ -249,16 +272,21 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
               seeds:tuple|None=None, # seeds (default: the profile's)
               epochs:int|None=None, # epochs for every method (default: the profile's)
               quiet:bool=False, # no progress bars or epoch tables
+              resume:bool=False, # carry on the study `out_dir` holds: finished runs reused, interrupted ones continued
+              overwrite:bool=False, # replace the study `out_dir` holds (its generated `data/` is kept)
              ) -> dict:
     "Train every method on the source city, predict and score the target city, write tables and figures."
     if profile not in PROFILES: raise ValueError(f"profile must be one of {list(PROFILES)}, not {profile!r}")
     p, out = PROFILES[profile], Path(out_dir)
     t0 = time.time()
+    methods = tuple(methods or p.get('methods') or (*sorted(load_methods()), *STUDY_VARIANTS))
+    for m in methods: method_spec(parse_arm(m)[0])             # an unknown method is named before anything is written or replaced
+    earlier = prepare_study_dir(out, data, resume, overwrite)
     data = _synth_data(out, p['preset']) if data is None else as_dataset(data, dataset)
     data.band_sets(('msi',))                                   # fail now, not after training, if the bands cannot be named
-    methods = tuple(methods or p.get('methods') or (*sorted(load_methods()), *STUDY_VARIANTS))
+    for f in earlier: shutil.rmtree(f) if f.is_dir() else f.unlink()   # the replaced study goes once the new one's inputs are known good
     epochs = epochs or p['epochs']
-    runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(parse_arm(m)[0], {}) | ({'epochs': epochs} if epochs else {}), device, quiet)
+    runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(parse_arm(m)[0], {}) | ({'epochs': epochs} if epochs else {}), device, quiet, resume)
             for m in methods for seed in (seeds or p['seeds'])]
     floors = [study_floor(out, data, hsi) for hsi in dict.fromkeys(r['hsi'] for r in runs)]
     rows = summarize_runs(floors + runs)
@@ -282,11 +310,12 @@ def study_cli(data:str=None, # a dataset folder (real C2Seg tiles, e.g. C2Seg_AB
               dataset:Annotated[str, {'choices': DATASET_KEYS}]=None, # the dataset, where the folder does not record it (e.g. ab for the challenge archive)
               device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
               quiet:bool=False, # no progress bars or epoch tables
+              resume:bool=False, # carry on the study OUT holds: finished runs reused, interrupted ones continued from their checkpoints
+              overwrite:bool=False, # replace the study OUT holds (a generated data/ is kept)
              ):
     "The main job: train every registered method on the source city, predict and score the target city, write results."
     with cli_errors('c2seg-study'):
         check_device(device)
         try: seed_list = tuple(int(s) for s in seeds.split(',')) if seeds else None
         except ValueError: raise CLIError(f'--seeds {seeds}', "is not comma-separated whole numbers", "Give e.g. --seeds 0,1,2.") from None
-        check_output(out, [data], overwrite=True)                # a study folder is refreshed in place; never inside the data
-        run_study(out, data, profile, split_arms(methods) if methods else None, device, dataset, seed_list, epochs, quiet)
+        run_study(out, data, profile, split_arms(methods) if methods else None, device, dataset, seed_list, epochs, quiet, resume, overwrite)

@@ -49,7 +49,8 @@ def test_check_fails_with_message(tmp_path):
         for m, c in (('hsi', 3), ('msi', 4), ('sar', 2)): write_geotiff(tmp_path/'train'/m/f'{i}.tiff', np.zeros((c, 8, 8), np.float32))
         write_geotiff(tmp_path/'train'/'label'/f'{i}.tiff', np.full((8, 8), 200 if i else 1, np.uint8))
     r = run('c2seg-check', str(tmp_path), ok=False)
-    assert r.returncode == 1 and 'FAILED' in r.stderr and 'label/1.tiff: label values [200] are outside 0..13' in r.stderr
+    assert r.returncode == 1 and r.stderr.startswith('c2seg-check: ') and 'label/1.tiff: label values [200] are outside 0..13' in r.stderr
+    assert r.stderr.count('\n') == 1 and 'FAILED' not in r.stderr
 
 def test_synth_train_predict_evaluate(tmp_path):
     "The whole chain a user runs, on the mini benchmark; predictions keep the inputs' georeference."

@@ -70,9 +70,9 @@ class Command:
             if time.time() - t0 > timeout: os.kill(self.pid, signal.SIGKILL); raise TimeoutError(self.args)
             time.sleep(0.01)
         read = lambda p: Path(p).read_text() if os.path.exists(p) else ''
-        result = SimpleNamespace(returncode=self.returncode, stdout=read(self.out), stderr=read(self.err), args=self.args)
-        shutil.rmtree(self.dir, ignore_errors=True)                 # the captured output is read; leave nothing in /tmp
-        return result
+        r = SimpleNamespace(returncode=self.returncode, stdout=read(self.out), stderr=read(self.err), args=self.args)
+        shutil.rmtree(self.dir, ignore_errors=True)                # the captured output is read: leave no temporary folder
+        return r
 
 def run(env, *args, ok=None, umask=None):
     r = Command(env, *args, umask=umask).wait()
@@ -129,6 +129,16 @@ def test_train_resume_with_other_settings(world, env):
     fails(run(env, 'c2seg-train', world['data'], world['run'], '--method', 'segnet', '--bs', '2', '--epochs', '3', '--quiet', '--resume'),
           'was trained with other settings: bs 4 → 2; epochs_planned 1 → 3. Resume with the recorded settings, or give --overwrite')
     assert snapshot(world['run']) == world['run_files']
+
+def test_train_resume_checks_the_first_stage(world, env, tmp_path):
+    "A two-stage run stopped after its first stage is a run: refused without --resume, and --resume checks stage1's recorded settings."
+    run_dir = tmp_path/'uda'                                      # stage 1 as `c2seg-train --method uda` trains it (mini is too small for stage 2)
+    run(env, 'c2seg-train', world['data'], run_dir/'stage1', '--method', 'uda_source', '--epochs', '1', '--device', 'cpu', '--quiet', ok=True)
+    before = snapshot(run_dir)
+    uda = lambda *more: run(env, 'c2seg-train', world['data'], run_dir, '--method', 'uda', '--epochs', '1', '--device', 'cpu', '--quiet', *more)
+    fails(uda('--pretrain-epochs', '1'), 'uda: already holds a run. Give --resume to carry on, --overwrite to replace it')
+    fails(uda('--pretrain-epochs', '2', '--resume'), 'uda: was trained with other settings: stage1 epochs_planned 1 → 2. Resume with the recorded settings')
+    assert snapshot(run_dir) == before
 
 def test_train_resume_without_checkpoint(world, env):
     fails(run(env, 'c2seg-train', world['data'], world['d']/'fresh', *TRAIN, '--resume'), 'fresh: holds no checkpoint.pth to resume from')
@@ -256,6 +266,30 @@ def test_study_bad_seeds_and_inside_data(world, env):
     fails(run(env, 'c2seg-study', '--data', world['data'], '--out', world['data']/'results'), 'is inside the input')
     assert not (world['data']/'results').exists()
 
+def test_study_refuses_an_earlier_study_resumes_and_replaces(world, env, tmp_path):
+    "A second `c2seg-study` into a study folder is refused; `--resume` reuses the finished run; `--overwrite` replaces the study."
+    out = tmp_path/'study'
+    study = lambda *more, epochs='1', methods='segnet': run(env, 'c2seg-study', '--data', world['data'], '--out', out, '--methods', methods,
+                                                            '--seeds', '0', '--epochs', epochs, '--device', 'cpu', '--quiet', *more)
+    assert study().returncode == 0
+    before = snapshot(out)
+    fails(study(), 'study: already holds a study. Give --resume to carry on, --overwrite to replace it, or another path.')
+    fails(study('--resume', '--overwrite'), '--resume --overwrite: contradict each other')
+    fails(study('--resume', epochs='2'), 'seed0: was trained with other settings: epochs_planned 1 → 2. Resume with the settings the study was run with')
+    fails(study('--overwrite', methods='fcn'), "unknown method 'fcn'")            # checked before the earlier study is removed
+    assert snapshot(out) == before
+    weights = out/'runs'/'segnet'/'seed0'/'model.pth'
+    assert study('--resume').returncode == 0
+    assert weights.stat().st_mtime_ns == before['runs/segnet/seed0/model.pth'][1]   # reused, not retrained
+    (out/'runs'/'old').mkdir()
+    assert study('--overwrite').returncode == 0
+    assert not (out/'runs'/'old').exists() and weights.stat().st_mtime_ns != before['runs/segnet/seed0/model.pth'][1]
+
+def test_study_folder_with_other_files(world, env, tmp_path):
+    (tmp_path/'notes.txt').write_text('mine')
+    fails(run(env, 'c2seg-study', '--data', world['data'], '--out', tmp_path, '--overwrite'), 'holds files but no study. Give a new or empty folder')
+    assert [p.name for p in tmp_path.iterdir()] == ['notes.txt']
+
 def test_check_missing_folder(env, tmp_path):
     r = run(env, 'c2seg-check', tmp_path/'nope')
     assert r.returncode == 1 and 'nope' in r.stderr and 'Traceback' not in r.stderr
@@ -334,3 +368,33 @@ def test_check_finds_duplicates_and_odd_tiles(env, tmp_path, odd, message):
     _tiles(tmp_path); odd(tmp_path)
     r = run(env, 'c2seg-check', tmp_path)
     assert r.returncode == 1 and message in r.stderr and 'Traceback' not in r.stderr, r.stderr
+
+def test_check_and_evaluate_fail_in_one_line(world, env, tmp_path):
+    "Their faults read as every command's: `c2seg-X: <file>: <problem>. <fix>`, no `FAILED:` of their own."
+    _tiles(tmp_path); write_geotiff(tmp_path/'train'/'label'/'1.tiff', np.full((8, 8), 200, np.uint8))
+    fails(run(env, 'c2seg-check', tmp_path), f"c2seg-check: {tmp_path/'train'/'label'/'1.tiff'}: label values [200] are outside 0..13")
+    fails(run(env, 'c2seg-evaluate', world['pred'], world['data']/'test'/'label', 'pred_bw'),
+          'c2seg-evaluate: pred_bw: has no labels to pair with (paths come in PRED LABELS pairs; got 3). Give its labels after it.')
+    fails(run(env, 'c2seg-evaluate', world['d']/'nope', world['data']/'test'), 'nope: not found (the predictions)')
+
+def test_check_names_leftovers_of_earlier_versions(world, env, tmp_path):
+    "`band_stats.json` and `.c2seg_cache/` of earlier versions: named with the command that removes them, not deleted, the check still OK."
+    data = tmp_path/'mini'
+    shutil.copytree(world['data'], data)
+    (data/'train'/'band_stats.json').write_text('{}'); (data/'test'/'.c2seg_cache'/'ab12').mkdir(parents=True)
+    before = snapshot(data)
+    r = run(env, 'c2seg-check', data, ok=True)
+    note = [l for l in r.stdout.splitlines() if l.startswith('Note: ')]
+    assert len(note) == 1 and note[0].endswith(f"Remove with: rm -r {data/'train'/'band_stats.json'} {data/'test'/'.c2seg_cache'}"), r.stdout
+    assert 'OK: every modality' in r.stdout
+    rep = json.loads(run(env, 'c2seg-check', data, '--json', ok=True).stdout)
+    assert rep['ok'] and rep['leftovers'] == [str(data/'train'/'band_stats.json'), str(data/'test'/'.c2seg_cache')]
+    assert snapshot(data) == before                               # reported, never deleted
+
+def test_no_progress_bar_text_when_redirected(world, env):
+    "`c2seg-check` and `c2seg-evaluate` draw bars on a terminal only: a redirected report has no bar text."
+    for args in (('c2seg-check', world['data']), ('c2seg-check', world['data'], '--json'),
+                 ('c2seg-evaluate', world['pred'], world['data']/'test'/'label'), ('c2seg-evaluate', world['pred'], world['data']/'test'/'label', '--json')):
+        r = run(env, *args, ok=True)
+        assert '\r' not in r.stdout + r.stderr and '█' not in r.stdout + r.stderr, args
+        if '--json' in args: json.loads(r.stdout)

@@ -6,19 +6,20 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/data.check.html.md"""
 
 # %% ../../nbs/07_data.check.ipynb #37f22c9f
 from __future__ import annotations
-import json as jsonlib, sys
+import json as jsonlib, shlex, sys
 from typing import Annotated
 from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse
-from ..cli import cli_errors
+from ..cli import cli_errors, terminal_progress
 from rasterio.windows import Window
 from ..core import CLASS_NAMES, DATASET_KEYS, DOMAINS, MODALITIES, N_CLASSES, SPLITS, card_meta, dataset_bands
 from .io import C2SegDataError, Scene, TileSet, open_scene, read_tiff
 from .layout import check_dataset_key, recorded_dataset, scene_folder
 
 # %% auto #0
-__all__ = ['check_tiles', 'check_scene', 'check_path', 'format_report', 'check_cli']
+__all__ = ['LEFTOVERS', 'check_tiles', 'check_scene', 'find_leftovers', 'leftover_note', 'check_path', 'format_report',
+           'check_cli']
 
 # %% ../../nbs/07_data.check.ipynb #04ac9e1b
 class _Stats:
@@ -42,13 +43,14 @@ class _Stats:
 def check_tiles(root:Path|str, # dataset folder holding `<split>/`
                 split:str, # 'train' or 'test'
                 max_tiles:int|None=None, # read pixels of at most this many tiles (evenly spaced); headers are always all checked
+                progress:bool=False, # a progress bar over the tiles read (`terminal_progress`)
                ) -> dict:
     "Check one split of challenge tiles: consistency of every header, then statistics of the pixels."
     ts = TileSet(root, split)
     header = ts.verify()
     ids = ts.ids if not max_tiles or max_tiles >= len(ts) else [ts.ids[i] for i in np.linspace(0, len(ts) - 1, max_tiles).astype(int)]
     stats, hist = {m: _Stats() for m in ts.modalities}, np.zeros(N_CLASSES, np.int64)
-    for i in ids:
+    for i in terminal_progress(ids, show=progress):
         for m in ts.modalities:
             arr = read_tiff(ts.path(m, i))
             stats[m].update(arr, arr.dtype.name)
@@ -60,18 +62,37 @@ def check_tiles(root:Path|str, # dataset folder holding `<split>/`
 # %% ../../nbs/07_data.check.ipynb #3b5ad119
 def check_scene(scene:Scene|Path|str, # an opened scene, a .mat file or a GeoTIFF scene folder
                 rows_per_block:int=512, # rows read at a time: bounds memory on Beijing-sized scenes
+                progress:bool=False, # a progress bar over the blocks (`terminal_progress`)
                ) -> dict:
     "Check a full scene, streaming it by blocks of rows."
     scene = scene if isinstance(scene, Scene) else open_scene(scene)
     h, w = scene.shape
     stats, hist = {m: _Stats() for m in MODALITIES}, np.zeros(N_CLASSES, np.int64)
-    for r0 in range(0, h, rows_per_block):
+    for r0 in terminal_progress(range(0, h, rows_per_block), show=progress):
         win = Window(0, r0, w, min(rows_per_block, h - r0))
         for m in MODALITIES: stats[m].update(scene.read(m, win), scene.dtypes[m])
         if scene.has_label: hist += np.bincount(scene.read_label(win).ravel(), minlength=N_CLASSES)
     return dict(kind=type(scene).__name__, path=str(scene.path), shape=list(scene.shape),
                 crs=str(scene.crs) if scene.crs else None, modalities={m: s.as_dict() for m, s in stats.items()},
                 label_histogram=hist.tolist() if scene.has_label else None)
+
+# %% ../../nbs/07_data.check.ipynb #7c1e4a02
+LEFTOVERS = ('band_stats.json', '.c2seg_cache')   # what versions before the user cache wrote into a split folder
+
+def find_leftovers(path:Path|str, # a dataset folder or a split folder
+                  ) -> list[Path]:
+    "The statistics and tile caches earlier versions left in `path`'s split folders: ignored now, safe to remove."
+    path = Path(path)
+    folders = [path, *(path/s for s in SPLITS)] if path.is_dir() else []
+    return [f/n for f in folders for n in LEFTOVERS if (f/n).exists()]
+
+def leftover_note(found:list, # `find_leftovers`
+                 ) -> str:
+    "One line naming the leftovers and how to remove them; '' if there are none."
+    if not found: return ''
+    return (f"Note: {', '.join(map(str, found))} {'was' if len(found) == 1 else 'were'} left by an earlier c2seg_nb (statistics and caches now "
+            f"live in the user cache) and {'is' if len(found) == 1 else 'are'} ignored. Remove with: rm -r {shlex.join(map(str, found))}")
+
 
 # %% ../../nbs/07_data.check.ipynb #4f16b261
 def _find_parts(path:Path) -> list[tuple[str, object]]:
@@ -89,6 +110,7 @@ def check_path(path:Path|str, # dataset folder, split folder, scene folder or .m
                dataset:str|None=None, # a dataset key ('ab', 'bw', 'synth:mini', ...) to check band counts against its card; default: the key the folder records
                max_tiles:int|None=None, # read pixels of at most this many tiles per split
                label_path:Path|str|None=None, # separate label file of a v7.3 scene
+               progress:bool=False, # progress bars (`terminal_progress`)
               ) -> dict:
     "Check everything under `path`; raise `C2SegDataError` on the first inconsistency."
     path = Path(path)
@@ -96,10 +118,10 @@ def check_path(path:Path|str, # dataset folder, split folder, scene folder or .m
     report = {'path': str(path), 'dataset': dataset, 'parts': {}}
     for kind, what in _find_parts(path):
         if kind == 'tiles':
-            name = what[1]; report['parts'][name] = check_tiles(*what, max_tiles=max_tiles)
+            name = what[1]; report['parts'][name] = check_tiles(*what, max_tiles=max_tiles, progress=progress)
         else:
             name = f"scene:{Path(what).name}"
-            report['parts'][name] = check_scene(open_scene(what, label_path=label_path) if label_path else what)
+            report['parts'][name] = check_scene(open_scene(what, label_path=label_path) if label_path else what, progress=progress)
     first = {}
     for name, part in report['parts'].items():
         for m, s in part['modalities'].items():
@@ -112,6 +134,7 @@ def check_path(path:Path|str, # dataset folder, split folder, scene folder or .m
         for m, (name, n) in first.items():
             if n != expected[m]:
                 raise C2SegDataError(path, f"{m} has {n} bands but {dataset} ({card_meta(dataset)['name']}) has {expected[m]}.", "Is --dataset right?")
+    report['leftovers'] = [str(p) for p in find_leftovers(path)]
     report['ok'] = True
     return report
 
@@ -130,6 +153,7 @@ def format_report(report:dict) -> str:
             total = max(sum(h), 1)
             lines.append("  labels: " + ', '.join(f"{k} {CLASS_NAMES[k]} {100*n/total:.1f}%" for k, n in enumerate(h) if n))
         else: lines.append("  labels: none")
+    if note := leftover_note(report.get('leftovers', [])): lines.append('\n' + note)
     lines.append("\nOK: every modality, tile and label is consistent.")
     return '\n'.join(lines)
 
@@ -142,7 +166,6 @@ def check_cli(path:str, # dataset folder (e.g. C2Seg_AB/), split folder, GeoTIFF
               json:bool=False, # print the report as JSON
              ):
     "Report shape, bands, dtype, value range, NaN count and label histogram of C2Seg data; fail on any inconsistency."
-    with cli_errors('c2seg-check'):                              # anything else (unreadable files, ...) is one line too
-        try: rep = check_path(path, dataset, max_tiles, label_mat)
-        except (C2SegDataError, FileNotFoundError, ValueError) as e: sys.exit(f"c2seg-check: FAILED: {e}")
+    with cli_errors('c2seg-check'):                              # an inconsistency, like any fault, is `c2seg-check: <file>: <problem>. <fix>`
+        rep = check_path(path, dataset, max_tiles, label_mat, progress=sys.stdout.isatty())   # a bar on a terminal only
     print(jsonlib.dumps(rep, indent=2) if json else format_report(rep))

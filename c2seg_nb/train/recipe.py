@@ -197,20 +197,28 @@ def parse_options(text:str|None, # 'KEY=VALUE,KEY=VALUE'
     return out
 
 # %% ../../nbs/19_train.recipe.ipynb #694e7cb9
-_RESUMED_SETTINGS = ('method', 'size', 'protocol', 'seed', 'bs', 'lr', 'hsi', 'modalities', 'options', 'adapt', 'init', 'epochs_planned', 'iters_planned')
+_RESUMED_SETTINGS = ('method', 'size', 'protocol', 'seed', 'bs', 'lr', 'hsi', 'modalities', 'options', 'adapt', 'init', 'enhancement',
+                     'enhancement_weight', 'epochs_planned', 'iters_planned')
 
-def resume_differences(run_dir:Path|str, # a run folder with `config.json`
+def resume_differences(run_dir:Path|str, # a run folder (`config.json`; a two-stage method's also `stage1/config.json`)
                        p:Plan, # the plan that would resume it
                       ) -> list[str]:
-    "The recorded settings (and training tiles) of the run that `p` changes, as 'name recorded → new'; empty if it may resume."
-    cfg = json.loads((Path(run_dir)/'config.json').read_text())
-    same = lambda v: json.loads(json.dumps(v, default=str))           # tuples as lists, paths as strings
+    "The recorded settings (and training tiles) of the run that `p` changes, as 'name recorded → new' ('stage1 name ...' for a first stage); empty if it may resume."
+    run_dir, first, out = Path(run_dir), p.pretrain_plan(), []
+    if first is not None:                                     # `Plan.fit` resumes the first stage too: its settings must be the recorded ones as well
+        out = [f"stage1 {d}" for d in resume_differences(run_dir/'stage1', first)]
+        p = replace(p, init=str(run_dir/'stage1'))            # the second stage records the first as its start
+    if not (run_dir/'config.json').exists(): return out        # this stage had not begun
+    cfg = json.loads((run_dir/'config.json').read_text())
+    same = lambda k, v: str(Path(v).resolve()) if k == 'init' and v is not None else json.loads(json.dumps(v, default=str))   # tuples as lists; paths resolved
     now = dict(method=p.method, size=p.size, protocol=p.protocol, seed=p.seed, bs=p.bs, lr=p.lr, hsi=p.hsi, modalities=list(p.modalities),
-               options=p.options, adapt=p.adapt, init=p.init, epochs_planned=p.epochs, iters_planned=p.iters)
-    out = [f"{k} {same(cfg.get(k))} → {same(now[k])}" for k in _RESUMED_SETTINGS if k in cfg and same(cfg[k]) != same(now[k])]
+               options=p.options, adapt=p.adapt, init=p.init, enhancement=p.enhancement, enhancement_weight=p.enhancement_weight if p.enhancement else None,
+               epochs_planned=p.epochs, iters_planned=p.iters)
+    out += [f"{k} {same(k, cfg.get(k))} → {same(k, now[k])}" for k in _RESUMED_SETTINGS if k in cfg and same(k, cfg[k]) != same(k, now[k])]
     recorded = cfg.get('data_fingerprint', {}).get('train')
     if recorded and recorded != tiles_fingerprint(p.data.tiles('train', p.modalities)): out.append(f"the training tiles of {p.data.root} changed")
     return out
+
 
 # %% ../../nbs/19_train.recipe.ipynb #b45ca1cb
 def prepare_run_dir(run_dir:Path|str, # where the run is recorded
@@ -221,11 +229,12 @@ def prepare_run_dir(run_dir:Path|str, # where the run is recorded
     "Check `run_dir` for `c2seg-train` (see above); whether it is new, i.e. the command's to remove if training fails before a checkpoint."
     run_dir = Path(run_dir)
     if resume and overwrite: raise CLIError('--resume --overwrite', 'contradict each other', 'Give one of them.')
-    is_run = (run_dir/'config.json').exists()
+    stages = [run_dir, run_dir/'stage1']                      # a two-stage run stopped in its first stage holds only stage1/
+    is_run = any((s/'config.json').exists() for s in stages)
     holds = check_output(run_dir, [p.data.root] + ([p.init] if p.init else []), 'a run' if is_run else 'other files', overwrite, resume, resumable=is_run)
     if holds and not is_run: raise CLIError(run_dir, "holds files but no run", "Give a new or empty folder for the run.")
     if resume:
-        if not (run_dir/'checkpoint.pth').exists():
+        if not any((s/'checkpoint.pth').exists() for s in stages):
             raise CLIError(run_dir, "holds no checkpoint.pth to resume from", "Train without --resume (with --overwrite if the folder holds a run).")
         diff = resume_differences(run_dir, p)
         if diff: raise CLIError(run_dir, f"was trained with other settings: {'; '.join(diff)}", "Resume with the recorded settings, or give --overwrite to start again.")
