@@ -130,6 +130,6 @@ def predict_cli(run_dir:Annotated[str, {'nargs': '+'}], # run folders written by
         holds = check_output(out, [data, scene], 'predictions', overwrite, resume, resumable=True)   # RUN/predictions is fine: a run is only read
         if overwrite and holds: clear_predictions(out)
         w = predict_run(run_dir, data, out, split, scene, tta or False, bs, device, dict(pairs) or None, rule, resume=resume,
-                        progress=not quiet and sys.stderr.isatty())
+                        progress=not quiet and sys.stdout.isatty())   # fastprogress writes to stdout: a bar on a terminal only
     print(f"{len(w['tiles'])} tile predictions in {out/'tiles'}" + (f"; scene prediction {w['scene']}" if w['scene'] else '') + f" ({w['seconds']} s)")
 

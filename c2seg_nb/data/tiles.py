@@ -172,7 +172,7 @@ def import_staged(mat:Path|str, # the scene
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f'.{split}.importing-', dir=out))
     try:
-        rep = import_scene(mat, stage, dataset, split, label_mat, nan_policy, progress=sys.stderr.isatty())
+        rep = import_scene(mat, stage, dataset, split, label_mat, nan_policy, progress=sys.stdout.isatty())   # fastprogress writes to stdout: a bar on a terminal only
         (out/split).mkdir(exist_ok=True)
         for part in (stage/split).iterdir():
             dest = out/split/part.name
