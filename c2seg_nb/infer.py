@@ -10,6 +10,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Callable
 import numpy as np
 import rasterio
 import torch
@@ -82,11 +83,20 @@ def _model_device(model, device) -> torch.device:
     p = next(iter(model.parameters()), None) if hasattr(model, 'parameters') else None
     return p.device if p is not None else torch.device('cpu')
 
+def _read_stacked(read_one:Callable, n:int) -> np.ndarray:
+    "`read_one(0)`, …, `read_one(n - 1)` (arrays of one shape) read into one array allocated once."
+    first = read_one(0)
+    out = np.empty((n, *first.shape), first.dtype); out[0] = first
+    del first                                           # a Beijing HSI window at 10 m is 30 MB: hold one at a time
+    for i in range(1, n): out[i] = read_one(i)
+    return out
+
 def _to_batch(arrays:dict, modalities:tuple, normalizer, domain:str, device) -> list[torch.Tensor]:
     "`{modality: list of C×h×w arrays}` -> the model's inputs, normalised on `device`; each list leaves `arrays` once stacked."
     xs = []
     for m in modalities:                                # popped: a batch is held once, not as a list beside its stack
-        x = torch.from_numpy(np.stack(arrays.pop(m))).to(device, non_blocking=True)
+        x = arrays.pop(m)
+        x = torch.from_numpy(x if isinstance(x, np.ndarray) else np.stack(x)).to(device, non_blocking=True)
         xs.append(normalizer(x, m, domain) if normalizer is not None else x.float().nan_to_num_(0., 0., 0.))   # x is our own stack: in place
     return xs
 
@@ -227,7 +237,7 @@ def predict_scene(model, # `model(*xs) -> logits (B, 14, h, w)`
     device = _model_device(model, device)
     strips = _StripBlender(W, blend_weights(wh, ww, edge_weight).to(device))
     batches = [(y, xs[b:b + bs]) for y in ys for b in range(0, len(xs), bs)]
-    read = lambda yb: {m: [scene.read(m, Window(x, yb[0], ww, wh)) for x in yb[1]] for m in mods}
+    read = lambda yb: {m: _read_stacked(lambda i: scene.read(m, Window(yb[1][i], yb[0], ww, wh)), len(yb[1])) for m in mods}
     with ExitStack() as stack:
         out = _SceneOutputs(stack, (H, W), dict(crs=scene.crs, transform=scene.transform), convention, out_path, probs_path, return_probs)
         with _eval_mode(model):
