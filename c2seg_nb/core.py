@@ -152,7 +152,7 @@ class BandSet:
         return int(np.abs(np.asarray(self.wavelengths_nm) - nm).argmin())
 
 # %% ../nbs/00_core.ipynb #256341e1
-def dataset_bands(dataset:str, # a dataset key: 'ab', 'bw', 'synth:mini', 'synth:ab', 'synth:bw'
+def dataset_bands(dataset:str, # a dataset key: 'ab', 'bw', 'synth:mini', 'synth:ab', 'synth:ab-fullsize', 'synth:bw'
                   preset:str|None=None, # the synthetic preset, if `dataset` is just 'synth'
                  ) -> dict[str, BandSet]:
     "The `BandSet` of each modality of `dataset`, from its data card."
