@@ -126,8 +126,9 @@ def summarize_runs(runs:list[dict], # records of `study_run` and `study_floor`
     floors = {r['hsi']: r['source_valid_miou'][0] for r in rows if r['floor']}
     for r in rows:                       # None: no floor of the row's inputs in the table, so nothing to judge by
         r['under_trained'] = None if r['floor'] or r['hsi'] not in floors else bool(r['source_valid_miou'][0] < floors[r['hsi']])
+    for r in rows: r['rank'] = None
     ranked = sorted((r for r in rows if r['under_trained'] is False and not np.isnan(r['miou'][0])), key=lambda r: -r['miou'][0])
-    for r in rows: r['rank'] = next((i + 1 for i, x in enumerate(ranked) if x is r), None)
+    for i, r in enumerate(ranked): r['rank'] = i + 1
     return rows
 
 # %% ../nbs/25_study.ipynb #7a9e0c05

@@ -105,7 +105,7 @@ class RunTracker(Callback):
         score = row[self.monitor]
         if score > self.best:
             self.best, self.best_epoch = score, self.epoch
-            if write: self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}   # written with the next checkpoint
+            if write: self.best_state = {k: v.detach().to('cpu', copy=True) for k, v in model.state_dict().items()}   # written with the next checkpoint; off the GPU
         self.last = row
         if not write or ((self.epoch + 1) % self.checkpoint_every and self.epoch + 1 < self.n_epoch): return
         if self.best_state is not None:
