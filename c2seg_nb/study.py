@@ -10,7 +10,7 @@ import csv, json, re, shutil, sys, time
 from pathlib import Path
 from typing import Annotated, NamedTuple
 import numpy as np
-from .core import CLASS_NAMES, DATASET_KEYS, IGNORE_INDEX, METRIC_KEYS
+from .core import CLASS_NAMES, DATASET_KEYS, IGNORE_INDEX, METRIC_KEYS, MODALITIES
 import matplotlib
 import matplotlib.pyplot as plt
 from fastcore.script import call_parse
@@ -21,6 +21,7 @@ from .data.synth import write_synth
 from .evaluate import evaluate
 from .floor import linear_floor
 from .methods.registry import load_methods, method_spec
+from .models.baselines import InputSelect
 from .predict import predict_run
 from .train.recipe import parse_options, plan, resume_differences
 from .train.runs import environment, write_json
@@ -28,8 +29,8 @@ from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predi
 
 # %% auto #0
 __all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'study_run',
-           'study_floor', 'summarize_runs', 'results_markdown', 'Published', 'paper_comparison', 'write_tables',
-           'write_figures', 'prepare_study_dir', 'run_study', 'study_cli']
+           'model_inputs', 'floor_inputs', 'study_floor', 'summarize_runs', 'results_markdown', 'Published',
+           'paper_comparison', 'write_tables', 'write_figures', 'prepare_study_dir', 'run_study', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
@@ -91,20 +92,39 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
     if not quiet: print(f"\n== {method}, seed {seed}: " + ("finished earlier, reused" if done else "training on the source city"))
     learn, final = p.fit(run_dir, resume=resume, quiet=quiet)   # a finished run's checkpoint is its last epoch: nothing is retrained
     written = predict_run(run_dir, data, out/'predictions'/name, device=str(learn.dls.device))
+    inputs = model_inputs(learn.model, learn.c2seg_config['modalities'])
     return dict(method=method, seed=seed, source_valid_miou=final['best_miou'], best_epoch=final['best_epoch'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
-                lr=learn.lr, epochs=final['epochs'], hsi=learn.c2seg_config['hsi'])
+                lr=learn.lr, epochs=final['epochs'], hsi=learn.c2seg_config['hsi'], inputs=list(inputs),
+                floor_of=floor_inputs(inputs, learn.c2seg_config['hsi']))
+
+# %% ../nbs/25_study.ipynb #7e1f0a0a
+def model_inputs(model, # a trained model
+                 loaded, # the modalities its batches carry
+                ) -> tuple:
+    "The modalities `model` reads: those an `InputSelect` inside it picks, else every one loaded."
+    select = next((m for m in model.modules() if isinstance(m, InputSelect)), None)
+    return tuple(select.inputs) if select is not None else tuple(m for m in MODALITIES if m in loaded)
+
+def floor_inputs(inputs, # the modalities read
+                 hsi:str|None, # their HSI scaling (named only where the HSI is read)
+                ) -> str:
+    "The name of a floor's inputs, e.g. 'msi' or 'hsi=pca+msi+sar': rows with the same name share a floor."
+    return '+'.join(f'hsi={hsi}' if m == 'hsi' else m for m in MODALITIES if m in inputs)
 
 # %% ../nbs/25_study.ipynb #7e1f0a02
-def study_floor(out:Path, # the study's folder: the floor's target prediction goes to `predictions/linear_floor_<hsi>/`
+def study_floor(out:Path, # the study's folder: the floor's target prediction goes to `predictions/linear_floor_<inputs>/`
                 data:DatasetFolder, # the dataset
-                hsi:str='pca', # the HSI scaling of the rows it is held against
+                inputs=MODALITIES, # the modalities of the rows it is held against
+                hsi:str='pca', # their HSI scaling
                 seed:int=0, # the seed of its pixel subset
                ) -> dict:
-    "The linear floor (`linear_floor`) on the study's data, as a record like `study_run`'s."
-    f = linear_floor(data, hsi=hsi, seed=seed, out_dir=out/'predictions'/f'linear_floor_{hsi}')
-    return dict(method=f'linear floor (LDA, hsi={hsi})', seed=seed, source_valid_miou=f['source_valid']['miou'], best_epoch=None,
-                target=f['target'], n_params=sum(p.numel() for p in f['model'].parameters()), lr=None, epochs=None, hsi=hsi, floor=True)
+    "The linear floor (`linear_floor`) on the study's data and `inputs`, as a record like `study_run`'s."
+    name = floor_inputs(inputs, hsi)
+    f = linear_floor(data, hsi=hsi, modalities=inputs, seed=seed, out_dir=out/'predictions'/f'linear_floor_{name}')
+    return dict(method=f'linear floor (LDA, {name})', seed=seed, source_valid_miou=f['source_valid']['miou'], best_epoch=None,
+                target=f['target'], n_params=sum(p.numel() for p in f['model'].parameters()), lr=None, epochs=None, hsi=hsi,
+                inputs=list(inputs), floor_of=name, floor=True)
 
 # %% ../nbs/25_study.ipynb #0d6a5a9a
 def _mean_std(values) -> tuple[float, float]:
@@ -118,14 +138,15 @@ def summarize_runs(runs:list[dict], # records of `study_run` and `study_floor`
     for m in dict.fromkeys(r['method'] for r in runs):
         rs = [r for r in runs if r['method'] == m]
         row = dict(method=m, seeds=len(rs), params_M=round(rs[0]['n_params']/1e6, 2), lr=rs[0]['lr'], epochs=rs[0]['epochs'],
-                   hsi=rs[0].get('hsi'), floor=rs[0].get('floor', False), source_valid_miou=_mean_std(r['source_valid_miou'] for r in rs))
+                   hsi=rs[0].get('hsi'), floor_of=rs[0].get('floor_of'), floor=rs[0].get('floor', False),
+                   source_valid_miou=_mean_std(r['source_valid_miou'] for r in rs))
         for k in METRIC_KEYS: row[k] = _mean_std(r['target'][k] if r['target'] else None for r in rs)
         scored = [r['target']['iou'] for r in rs if r['target']]
         row['iou'] = np.mean(scored, 0) if scored else None
         rows.append(row)
-    floors = {r['hsi']: r['source_valid_miou'][0] for r in rows if r['floor']}
+    floors = {r['floor_of']: r['source_valid_miou'][0] for r in rows if r['floor']}
     for r in rows:                       # None: no floor of the row's inputs in the table, so nothing to judge by
-        r['under_trained'] = None if r['floor'] or r['hsi'] not in floors else bool(r['source_valid_miou'][0] < floors[r['hsi']])
+        r['under_trained'] = None if r['floor'] or r['floor_of'] not in floors else bool(r['source_valid_miou'][0] < floors[r['floor_of']])
     for r in rows: r['rank'] = None
     ranked = sorted((r for r in rows if r['under_trained'] is False and not np.isnan(r['miou'][0])), key=lambda r: -r['miou'][0])
     for i, r in enumerate(ranked): r['rank'] = i + 1
@@ -151,7 +172,7 @@ def results_markdown(rows:list[dict], # `summarize_runs`
     note = (f"\n\nProtocol `clean` (model selection on the source validation split), profile `{profile}`, data `{data.dataset or data.root}`; "
             f"target scores in % under the `rse` convention (background ignored, 13-class means), mean ± std over seeds. "
             + ("Rows are ranked by target mIoU; a row whose source-validation mIoU is below the linear floor of its inputs "
-               "(per-pixel LDA on the same bands and tiles) is under-trained and not ranked. " if any(r['floor'] for r in rows) else '')
+               "(per-pixel LDA on the same modalities, bands and tiles) is under-trained and not ranked. " if any(r['floor'] for r in rows) else '')
             + f"Learning rate and epochs: " + ', '.join(f"{r['method']} {r['lr']:g} × {r['epochs']}" for r in trained) + ".\n")
     return '\n'.join(md) + note
 
@@ -194,9 +215,9 @@ def write_tables(out:Path, # the study's folder
     (out/'table.md').write_text(markdown)
     (out/'paper_comparison.md').write_text(paper_comparison(rows))
     with open(out/'table.csv', 'w', newline='') as f:
-        w = csv.writer(f); w.writerow(['method', 'params_M', 'seeds', 'hsi', 'floor', 'under_trained', 'rank', 'source_valid_miou', 'source_valid_miou_std']
+        w = csv.writer(f); w.writerow(['method', 'params_M', 'seeds', 'inputs', 'floor', 'under_trained', 'rank', 'source_valid_miou', 'source_valid_miou_std']
                                       + [x for k, _ in _TABLE_METRICS for x in (f'target_{k}', f'target_{k}_std')])
-        for r in rows: w.writerow([r['method'], r['params_M'], r['seeds'], r['hsi'], r['floor'], r['under_trained'], r['rank'], *r['source_valid_miou']]
+        for r in rows: w.writerow([r['method'], r['params_M'], r['seeds'], r['floor_of'], r['floor'], r['under_trained'], r['rank'], *r['source_valid_miou']]
                                   + [x for k, _ in _TABLE_METRICS for x in r[k]])
     scored = [r for r in rows if r['iou'] is not None]
     if not scored: return
@@ -289,7 +310,7 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     epochs = epochs or p['epochs']
     runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(parse_arm(m)[0], {}) | ({'epochs': epochs} if epochs else {}), device, quiet, resume)
             for m in methods for seed in (seeds or p['seeds'])]
-    floors = [study_floor(out, data, hsi) for hsi in dict.fromkeys(r['hsi'] for r in runs)]
+    floors = [study_floor(out, data, r['inputs'], r['hsi']) for r in {r['floor_of']: r for r in runs}.values()]   # one per set of inputs read
     rows = summarize_runs(floors + runs)
     markdown = results_markdown(rows, profile, data)
     write_tables(out, rows, markdown)
