@@ -29,8 +29,9 @@ from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predi
 
 # %% auto #0
 __all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'study_run',
-           'model_inputs', 'floor_inputs', 'study_floor', 'summarize_runs', 'results_markdown', 'Published',
-           'paper_comparison', 'write_tables', 'write_figures', 'prepare_study_dir', 'run_study', 'study_cli']
+           'model_inputs', 'floor_inputs', 'study_floor', 'summarize_runs', 'paired_differences', 'results_markdown',
+           'Published', 'paper_comparison', 'write_tables', 'write_figures', 'prepare_study_dir', 'run_study',
+           'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
@@ -153,6 +154,24 @@ def summarize_runs(runs:list[dict], # records of `study_run` and `study_floor`
     for i, r in enumerate(ranked): r['rank'] = i + 1
     return rows
 
+# %% ../nbs/25_study.ipynb #7e1f0b02
+def paired_differences(runs:list[dict], # records of `study_run` and `study_floor`
+                       a:str, # the row whose scores come first
+                       b:str, # the row subtracted: another method (paired by seed) or a floor (its one fit, for every seed)
+                      ) -> dict:
+    "Per-seed differences `a − b` of source-validation and target mIoU (target None where either is unscored)."
+    ra, rb = ({r['seed']: r for r in runs if r['method'] == m} for m in (a, b))
+    for m, r in ((a, ra), (b, rb)):
+        if not r: raise ValueError(f"no runs of {m!r} among the records: {sorted(set(x['method'] for x in runs))}")
+    fit = next(iter(rb.values())) if all(r.get('floor') for r in rb.values()) else None
+    seeds = sorted(ra) if fit else sorted(set(ra) & set(rb))
+    if not seeds: raise ValueError(f"{a!r} and {b!r} share no seed to pair")
+    other = lambda s: fit or rb[s]
+    source = [ra[s]['source_valid_miou'] - other(s)['source_valid_miou'] for s in seeds]
+    scored = all(ra[s]['target'] and other(s)['target'] for s in seeds)
+    target = [ra[s]['target']['miou'] - other(s)['target']['miou'] for s in seeds] if scored else None
+    return dict(a=a, b=b, seeds=seeds, source_valid=source, target=target)
+
 # %% ../nbs/25_study.ipynb #7a9e0c05
 _TABLE_METRICS = (('oa', 'OA'), ('kappa', 'Kappa'), ('miou', 'mIoU'), ('mf1', 'mF1'))   # the column order of the papers' tables
 
@@ -161,13 +180,12 @@ def results_markdown(rows:list[dict], # `summarize_runs`
                      data:DatasetFolder, # the dataset
                     ) -> str:
     "The result table in Markdown (percent; ± over seeds where there are several), with its protocol note."
-    several = any(r['seeds'] > 1 for r in rows)
-    pct = lambda ms: 'n/a' if np.isnan(ms[0]) else f"{100*ms[0]:.2f}" + (f" ± {100*ms[1]:.2f}" if several else '')
+    pct = lambda ms, r: 'n/a' if np.isnan(ms[0]) else f"{100*ms[0]:.2f}" + (f" ± {100*ms[1]:.2f}" if r['seeds'] > 1 else '')   # a single fit has no spread
     status = lambda r: 'floor' if r['floor'] else 'under-trained' if r['under_trained'] else str(r['rank'] or '–')
     order = lambda r: (not r['floor'], r['under_trained'] is not False, r['rank'] or 0)   # floors, ranked rows, then the rest
     head = ['rank', 'method', 'params (M)', 'seeds', 'source-valid mIoU'] + [f'target {n}' for _, n in _TABLE_METRICS]
     md = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
-    md += ['| ' + ' | '.join([status(r), r['method'], str(r['params_M']), str(r['seeds']), pct(r['source_valid_miou'])] + [pct(r[k]) for k, _ in _TABLE_METRICS]) + ' |'
+    md += ['| ' + ' | '.join([status(r), r['method'], str(r['params_M']), str(r['seeds']), pct(r['source_valid_miou'], r)] + [pct(r[k], r) for k, _ in _TABLE_METRICS]) + ' |'
            for r in sorted(rows, key=order)]
     trained = [r for r in rows if not r['floor']]
     note = (f"\n\nProtocol `clean` (model selection on the source validation split), profile `{profile}`, data `{data.dataset or data.root}`; "
