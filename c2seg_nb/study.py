@@ -344,7 +344,7 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
 @call_parse
 def study_cli(data:str=None, # a dataset folder (real C2Seg tiles, e.g. C2Seg_AB/, or SynthC2Seg); default: generate SynthC2Seg
               out:str='results', # output folder: table.md/.csv, per_class.*, figures/, runs/, predictions/, study.json
-              profile:Annotated[str, {'choices': list(PROFILES)}]='quick', # quick: 1 seed, 60 epochs; full: 3 seeds, every method
+              profile:Annotated[str, {'choices': list(PROFILES)}]='quick', # quick: `ab`, 1 seed, 60 epochs, the baselines; full: `ab-fullsize`, 3 seeds, every method
               methods:str=None, # comma-separated rows: methods, or methods with additions like unet[cafe=sqrt] (default: the profile's; `full`: all + variants)
               seeds:str=None, # comma-separated seeds (default: the profile's)
               epochs:int=None, # epochs for every method (default: the profile's)
