@@ -21,7 +21,6 @@ from .data.synth import write_synth
 from .evaluate import evaluate
 from .floor import linear_floor
 from .methods.registry import load_methods, method_spec
-from .models.baselines import InputSelect
 from .predict import predict_run
 from .train.recipe import parse_options, plan, resume_differences
 from .train.runs import environment, write_json
@@ -104,8 +103,8 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
 def model_inputs(model, # a trained model
                  loaded, # the modalities its batches carry
                 ) -> tuple:
-    "The modalities `model` reads: those an `InputSelect` inside it picks, else every one loaded."
-    select = next((m for m in model.modules() if isinstance(m, InputSelect)), None)
+    "The modalities `model` reads: those a module inside it declares as its `inputs` (an `InputSelect`), else every one loaded."
+    select = next((m for m in model.modules() if isinstance(getattr(m, 'inputs', None), tuple)), None)   # by attribute: a reloaded module's class is another
     return tuple(select.inputs) if select is not None else tuple(m for m in MODALITIES if m in loaded)
 
 def floor_inputs(inputs, # the modalities read
