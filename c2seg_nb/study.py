@@ -139,7 +139,7 @@ def summarize_runs(runs:list[dict], # records of `study_run` and `study_floor`
     for m in dict.fromkeys(r['method'] for r in runs):
         rs = [r for r in runs if r['method'] == m]
         row = dict(method=m, seeds=len(rs), params_M=round(rs[0]['n_params']/1e6, 2), lr=rs[0]['lr'], epochs=rs[0]['epochs'],
-                   hsi=rs[0].get('hsi'), floor_of=rs[0].get('floor_of'), floor=rs[0].get('floor', False),
+                   floor_of=rs[0].get('floor_of'), floor=rs[0].get('floor', False),
                    source_valid_miou=_mean_std(r['source_valid_miou'] for r in rs))
         for k in METRIC_KEYS: row[k] = _mean_std(r['target'][k] if r['target'] else None for r in rs)
         scored = [r['target']['iou'] for r in rs if r['target']]
