@@ -13,6 +13,7 @@ import numpy as np
 from .core import CLASS_NAMES, DATASET_KEYS, IGNORE_INDEX, METRIC_KEYS, MODALITIES
 import matplotlib
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from fastcore.script import call_parse
 from .cli import CLIError, check_device, check_output, cli_errors
 from .data.io import read_tiff
@@ -29,8 +30,8 @@ from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predi
 # %% auto #0
 __all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'study_run',
            'model_inputs', 'floor_inputs', 'study_floor', 'summarize_runs', 'paired_differences', 'results_markdown',
-           'Published', 'paper_comparison', 'write_tables', 'write_figures', 'prepare_study_dir', 'run_study',
-           'study_cli']
+           'Published', 'paper_comparison', 'write_tables', 'plot_domain_gap', 'write_figures', 'prepare_study_dir',
+           'run_study', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
@@ -247,12 +248,40 @@ def write_tables(out:Path, # the study's folder
     pc += [f"| {CLASS_NAMES[c]} | " + ' | '.join(f"{100*r['iou'][i]:.1f}" for r in scored) + ' |' for i, c in enumerate(classes)]
     (out/'per_class.md').write_text('Target IoU per class (%), mean over seeds.\n\n' + '\n'.join(pc) + '\n')
 
+# %% ../nbs/25_study.ipynb #3c9d0a02
+def plot_domain_gap(rows:list[dict], # `summarize_runs`
+                    title:str='source validation vs target city', # the axes' title
+                   ) -> Figure:
+    "Target mIoU against source-validation mIoU per row (± std over seeds), each floor's bar as a dashed line, y = x as 'no gap'."
+    groups = list(dict.fromkeys(r['floor_of'] for r in rows))
+    colour = {g: plt.cm.tab10(i % 10) for i, g in enumerate(groups)}
+    fig, ax = plt.subplots(figsize=(6.4, 5.2))
+    top = 5 + 100 * max([r['source_valid_miou'][0] for r in rows] + [r['miou'][0] for r in rows if not np.isnan(r['miou'][0])] + [0])
+    ax.plot([0, top], [0, top], ':', c='0.6', lw=1, label='y = x: no domain gap')
+    for r in rows:
+        (x, dx), (y, dy) = (100 * np.asarray(r[k]) for k in ('source_valid_miou', 'miou'))
+        c = colour[r['floor_of']]
+        if r['floor']:
+            label = f"{r['method']} (square); dashed: its bar"
+            ax.axvline(x, ls='--', c=c, lw=1, label=None if not np.isnan(y) else label)
+            if not np.isnan(y): ax.plot(x, y, 's', c=c, ms=7, label=label)
+            continue
+        if np.isnan(y): continue
+        flagged = r['under_trained'] is True
+        ax.errorbar(x, y, xerr=dx if r['seeds'] > 1 else None, yerr=dy if r['seeds'] > 1 else None, fmt='o', c=c, ms=7, capsize=3,
+                    mfc='none' if flagged else c)
+        ax.annotate(r['method'] + (' (under-trained)' if flagged else ''), (x, y), xytext=(5, 4), textcoords='offset points', fontsize=8)
+    ax.set(xlim=(0, top), ylim=(0, top), xlabel='source-validation mIoU (%)', ylabel='target mIoU (%)', title=title, aspect='equal')
+    ax.legend(fontsize=7, loc='upper left'); fig.tight_layout()
+    return fig
+
 # %% ../nbs/25_study.ipynb #7a9e0c10
 def write_figures(out:Path, # the study's folder; figures go to `figures/`
                   data:DatasetFolder, # the dataset
                   runs:list[dict], # records of `study_run`
+                  rows:list[dict]|None=None, # `summarize_runs` (floors included), for the domain-gap plot
                  ) -> list[Path]:
-    "Per-class IoU bars, the best method's confusion matrix, prediction panels on part of the target scene; the files written."
+    "Per-class IoU bars, the best method's confusion matrix, prediction panels on part of the target scene, the domain gap; the files written."
     figs, written = out/'figures', []
     figs.mkdir(parents=True, exist_ok=True)
     first = {r['method']: r for r in runs if r['target'] and r['seed'] == min(x['seed'] for x in runs)}
@@ -270,6 +299,7 @@ def write_figures(out:Path, # the study's folder; figures go to `figures/`
         preds = {m: read_tiff(out/'predictions'/arm_folder(m)/f"seed{r['seed']}"/'scene_prediction.tif', win)[0] for m, r in first.items()}
         image = nir_false_colour(scene.read('msi', win), data.band_sets(('msi',))['msi'])
         save(plot_predictions(image, preds, scene.read_label(win) if scene.has_label else None, image_title='target, NIR false colour'), 'predictions.png')
+    if rows: save(plot_domain_gap(rows), 'domain_gap.png')
     return written
 
 # %% ../nbs/25_study.ipynb #5a7d0c02
@@ -332,7 +362,7 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     rows = summarize_runs(floors + runs)
     markdown = results_markdown(rows, profile, data)
     write_tables(out, rows, markdown)
-    write_figures(out, data, runs)
+    write_figures(out, data, runs, rows)
     results = dict(profile=profile, data=str(data.root), dataset=data.dataset, seconds=round(time.time() - t0, 1), environment=environment(),
                    runs=[_jsonable(r) for r in runs], floors=[_jsonable(f) for f in floors])
     write_json(out/'study.json', results)
