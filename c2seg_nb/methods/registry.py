@@ -7,12 +7,15 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/methods.registry.html.md"""
 # %% ../../nbs/16_methods.registry.ipynb #a1abfce4
 from __future__ import annotations
 import importlib, importlib.metadata
+import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
 from ..core import N_CLASSES
 from .spec import METHODS, MethodSpec
 
 # %% auto #0
-__all__ = ['ENTRY_POINT_GROUP', 'method_entry_points', 'load_methods', 'method_names', 'method_spec', 'build_model',
-           'methods_table']
+__all__ = ['ENTRY_POINT_GROUP', 'method_entry_points', 'load_methods', 'method_names', 'method_spec', 'build_model', 'model_cost',
+           'method_cost', 'methods_table']
 
 # %% ../../nbs/16_methods.registry.ipynb #218fac21
 ENTRY_POINT_GROUP = 'c2seg_nb.methods'
@@ -58,6 +61,33 @@ def build_model(method:str, # a method name (`method_names()`)
     spec = method_spec(method)
     if size not in spec.sizes: raise ValueError(f"{method} comes in sizes {list(spec.sizes)}, not {size!r}")
     return spec.build(size, bands, n_classes, **spec.resolve_options(options))
+
+# %% ../../nbs/16_methods.registry.ipynb #5c0c7a02
+def model_cost(model:nn.Module, # a built model, on any device (the `meta` device counts without arithmetic)
+               bands:dict, # band count per modality, in the order of the model's inputs, e.g. {'hsi': 10, 'msi': 4, 'sar': 2}
+               tile:int=128, # tile height and width, pixels
+              ) -> dict:
+    "Parameters (in all and per top-level part) and multiply-accumulates (GMACs) of one forward pass over one `tile × tile` tile."
+    device = next(model.parameters()).device
+    counter = FlopCounterMode(display=False)
+    with counter, torch.no_grad(): model(*(torch.zeros(1, c, tile, tile, device=device) for c in bands.values()))
+    parts = {name: sum(p.numel() for p in child.parameters()) for name, child in model.named_children()}
+    return dict(params=sum(p.numel() for p in model.parameters()), params_by_part={k: v for k, v in parts.items() if v},
+                gmacs=counter.get_total_flops() / 2e9)
+
+# %% ../../nbs/16_methods.registry.ipynb #5c0c7a05
+def method_cost(method:str, # a method name (`method_names()`)
+                size:str, # one of the method's sizes
+                bands:dict, # band count per modality of the batch
+                tile:int=128, # tile height and width, pixels
+                **options, # the method's options
+               ) -> dict:
+    "`model_cost` of a registered method's model in eval mode (inference): on the `meta` device, or on the CPU where the model reads its values."
+    try:
+        with torch.device('meta'): model = build_model(method, size, bands, **options)
+    except NotImplementedError:               # a builder that reads its tensors' values (e.g. timm's drop-path rates): build, then move
+        model = build_model(method, size, bands, **options).to('meta')
+    return model_cost(model.eval(), bands, tile)
 
 # %% ../../nbs/16_methods.registry.ipynb #af2d6591
 def methods_table() -> str:
