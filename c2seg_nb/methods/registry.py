@@ -68,11 +68,14 @@ def model_cost(model:nn.Module, # a built model, on any device (the `meta` devic
                bands:dict, # band count per modality, in the order of the model's inputs, e.g. {'hsi': 10, 'msi': 4, 'sar': 2}
                tile:int=128, # tile height and width, pixels
               ) -> dict:
-    "Parameters (in all and per top-level part) and multiply-accumulates (GMACs) of one forward pass over one `tile × tile` tile."
-    device = next(model.parameters()).device
+    "Parameters (in all and per top-level part) and multiply-accumulates (GMACs) of one eval-mode forward pass over one `tile × tile` tile."
+    device, training = next(model.parameters()).device, model.training
     counter = FlopCounterMode(display=False)
-    with counter, torch.no_grad(), sdpa_kernel(SDPBackend.MATH):   # the CPU's fused attention kernel is invisible to the counter
-        model(*(torch.zeros(1, c, tile, tile, device=device) for c in bands.values()))
+    try:
+        model.eval()                      # inference's cost; and a training-mode pass would move BatchNorm's running statistics
+        with counter, torch.no_grad(), sdpa_kernel(SDPBackend.MATH):   # the CPU's fused attention kernel is invisible to the counter
+            model(*(torch.zeros(1, c, tile, tile, device=device) for c in bands.values()))
+    finally: model.train(training)
     parts = {name: sum(p.numel() for p in child.parameters()) for name, child in model.named_children()}
     return dict(params=sum(p.numel() for p in model.parameters()), params_by_part={k: v for k, v in parts.items() if v},
                 gmacs=counter.get_total_flops() / 2e9)
@@ -84,12 +87,12 @@ def method_cost(method:str, # a method name (`method_names()`)
                 tile:int=128, # tile height and width, pixels
                 **options, # the method's options
                ) -> dict:
-    "`model_cost` of a registered method's model in eval mode (inference): on the `meta` device, or on the CPU where the model reads its values."
+    "`model_cost` of a registered method's model, built on the `meta` device (or on the CPU and moved there, where its builder reads values)."
     try:
         with torch.device('meta'): model = build_model(method, size, bands, **options)
     except NotImplementedError:               # a builder that reads its tensors' values (e.g. timm's drop-path rates): build, then move
         model = build_model(method, size, bands, **options).to('meta')
-    return model_cost(model.eval(), bands, tile)
+    return model_cost(model, bands, tile)
 
 # %% ../../nbs/16_methods.registry.ipynb #af2d6591
 def methods_table() -> str:
