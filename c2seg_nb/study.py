@@ -38,7 +38,7 @@ _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': d
 STUDY_VARIANTS = ('unet[cafe=sqrt]', 'unet[adapt=entropy]', 'unet[adapt=entropy=0]')   # training additions as rows of their own (`parse_arm`)
 PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU),
             'full': dict(preset='ab-fullsize', seeds=(0, 1, 2), epochs=None, size='small', methods=None,
-                         overrides=_CPU | {'unet': dict(lr=3e-3)})}
+                         overrides=_CPU | {'unet': dict(lr=3e-3), 'deeplabv3plus': dict(lr=1e-2), 'segnet': dict(lr=1e-2)})}
 
 # %% ../nbs/25_study.ipynb #8478b42d
 def parse_arm(arm:str, # 'method' or 'method[KEY=VALUE;...]': options (including cafe=), or adapt=LEVELS
