@@ -261,10 +261,10 @@ def plot_domain_gap(rows:list[dict], # `summarize_runs`
     for r in rows:
         (x, dx), (y, dy) = (100 * np.asarray(r[k]) for k in ('source_valid_miou', 'miou'))
         c = colour[r['floor_of']]
-        if r['floor']:
-            label = f"{r['method']} (square); dashed: its bar"
-            ax.axvline(x, ls='--', c=c, lw=1, label=None if not np.isnan(y) else label)
-            if not np.isnan(y): ax.plot(x, y, 's', c=c, ms=7, label=label)
+        if r['floor']:                    # the bar; its target score as a square, which carries the legend entry where there is one
+            label, scored = f"{r['method']} (square); dashed: its bar", not np.isnan(y)
+            ax.axvline(x, ls='--', c=c, lw=1, label=None if scored else label)
+            if scored: ax.plot(x, y, 's', c=c, ms=7, label=label)
             continue
         if np.isnan(y): continue
         flagged = r['under_trained'] is True
