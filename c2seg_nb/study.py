@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from fastcore.script import call_parse
 from .cli import CLIError, check_device, check_output, cli_errors
-from .data.io import read_tiff
+from .data.io import atomic_path, read_tiff
 from .data.layout import DatasetFolder, as_dataset
 from .data.synth import write_synth
 from .evaluate import evaluate
@@ -31,14 +31,15 @@ from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predi
 __all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'study_run',
            'model_inputs', 'floor_inputs', 'study_floor', 'summarize_runs', 'paired_differences', 'results_markdown',
            'Published', 'paper_comparison', 'write_tables', 'plot_domain_gap', 'write_figures', 'prepare_study_dir',
-           'run_study', 'study_cli']
+           'run_study', 'challenge_table', 'run_studies', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
 STUDY_VARIANTS = ('unet[cafe=sqrt]', 'unet[adapt=entropy]', 'unet[adapt=entropy=0]')   # training additions as rows of their own (`parse_arm`)
 PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU),
             'full': dict(preset='ab-fullsize', seeds=(0, 1, 2), epochs=None, size='small', methods=None,
-                         overrides=_CPU | {'unet': dict(lr=3e-3), 'deeplabv3plus': dict(lr=1e-2), 'segnet': dict(lr=1e-2)})}
+                         overrides=_CPU | {'unet': dict(lr=3e-3), 'deeplabv3plus': dict(lr=1e-2), 'segnet': dict(lr=1e-2)}),
+            'paper': dict(preset=None, seeds=(0, 1, 2), epochs=None, size='paper', methods=None, overrides={})}   # the real data, on a GPU
 
 # %% ../nbs/25_study.ipynb #8478b42d
 def parse_arm(arm:str, # 'method' or 'method[KEY=VALUE;...]': options (including cafe=), or adapt=LEVELS
@@ -213,6 +214,7 @@ PUBLISHED = {'unet': Published(_JSTARS, 'AB', 33.32, 9.65, 15.41), 'segnet': Pub
 
 # %% ../nbs/25_study.ipynb #7e1f0a07
 def paper_comparison(rows:list[dict], # `summarize_runs`
+                     ours:str='synthetic benchmark, `small` models from scratch', # what our rows were trained and scored on
                     ) -> str:
     "Our target OA, mIoU and mF1 beside the published ones (`PUBLISHED`), in Markdown; rows with additions have none."
     pct = lambda ms: 'n/a' if np.isnan(ms[0]) else f"{100*ms[0]:.2f}"
@@ -222,17 +224,18 @@ def paper_comparison(rows:list[dict], # `summarize_runs`
         judged = 'floor' if r['floor'] else 'under-trained' if r['under_trained'] else 'above the floor' if r['under_trained'] is False else '–'
         theirs = [f'{pub.oa:.2f}', f'{pub.miou:.2f}', f'{pub.mf1:.2f}', f'{pub.data}, {pub.source}'] if pub else ['', '', '', 'not published']
         md.append('| ' + ' | '.join([r['method'], pct(r['oa']), pct(r['miou']), pct(r['mf1']), judged] + theirs) + ' |')
-    return '\n'.join(md) + ('\n\nOurs: synthetic benchmark, `small` models from scratch; published: the real C2Seg, `paper` models. '
-                           'Compare orderings and gaps, not values.\n')
+    return '\n'.join(md) + (f'\n\nOurs: {ours}; published: the real C2Seg, `paper` models. '
+                           + ('Compare orderings and gaps, not values.\n' if 'synthetic' in ours else '\n'))
 
 # %% ../nbs/25_study.ipynb #7a9e0c07
 def write_tables(out:Path, # the study's folder
                  rows:list[dict], # `summarize_runs`
                  markdown:str, # `results_markdown`
+                 ours:str='synthetic benchmark, `small` models from scratch', # `paper_comparison`'s note on our rows
                 ):
     "table.md, table.csv and paper_comparison.md; per_class.csv and per_class.md where target scores exist."
     (out/'table.md').write_text(markdown)
-    (out/'paper_comparison.md').write_text(paper_comparison(rows))
+    (out/'paper_comparison.md').write_text(paper_comparison(rows, ours))
     with open(out/'table.csv', 'w', newline='') as f:
         w = csv.writer(f); w.writerow(['method', 'params_M', 'seeds', 'inputs', 'floor', 'under_trained', 'rank', 'source_valid_miou', 'source_valid_miou_std']
                                       + [x for k, _ in _TABLE_METRICS for x in (f'target_{k}', f'target_{k}_std')])
@@ -351,6 +354,8 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     t0 = time.time()
     methods = tuple(methods or p.get('methods') or (*sorted(load_methods()), *STUDY_VARIANTS))
     for m in methods: method_spec(parse_arm(m)[0])             # an unknown method is named before anything is written or replaced
+    if data is None and p['preset'] is None:
+        raise CLIError(f'--profile {profile}', "runs on the real C2Seg and generates no data", "Give the datasets: --data C2Seg_AB/ --data C2Seg_BW/.")
     earlier = prepare_study_dir(out, data, resume, overwrite)
     data = _synth_data(out, p['preset']) if data is None else as_dataset(data, dataset)
     data.band_sets(('msi',))                                   # fail now, not after training, if the bands cannot be named
@@ -361,7 +366,9 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     floors = [study_floor(out, data, r['inputs'], r['hsi']) for r in {r['floor_of']: r for r in runs}.values()]   # one per set of inputs read
     rows = summarize_runs(floors + runs)
     markdown = results_markdown(rows, profile, data)
-    write_tables(out, rows, markdown)
+    synthetic = str(data.dataset or '').startswith('synth')
+    write_tables(out, rows, markdown, f"{'synthetic benchmark' if synthetic else data.dataset or data.root.name}, `{p['size']}` models"
+                                      + (' from scratch' if synthetic else ''))
     write_figures(out, data, runs, rows)
     results = dict(profile=profile, data=str(data.root), dataset=data.dataset, seconds=round(time.time() - t0, 1), environment=environment(),
                    runs=[_jsonable(r) for r in runs], floors=[_jsonable(f) for f in floors])
@@ -369,15 +376,76 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     if not quiet: print('\n' + markdown + f"\nResult table: {out/'table.md'} (also table.csv, per_class.csv, figures/, study.json)")
     return results
 
+# %% ../nbs/25_study.ipynb #6c1a0b02
+def challenge_table(studies:dict, # {dataset label: `run_study`'s results (their `runs` and `floors`)}, in column order
+                   ) -> tuple[list[dict], str]:
+    "Rows with each dataset's target scores and their average over the datasets, ranked by the average mIoU, and their Markdown table."
+    labels = list(studies)
+    records = {d: list(s['floors']) + list(s['runs']) for d, s in studies.items()}
+    per = {d: {r['method']: r for r in summarize_runs(recs)} for d, recs in records.items()}
+    rows = []
+    for m in dict.fromkeys(m for d in labels for m in per[d]):
+        scored = [{r['seed']: r['target'] for r in records[d] if r['method'] == m and r['target']} for d in labels]
+        seeds = sorted(set.intersection(*(set(s) for s in scored)))            # a seed averages only where every dataset scored it
+        flags = [per[d][m]['under_trained'] if m in per[d] else None for d in labels]
+        rows.append(dict(method=m, floor=any(per[d][m]['floor'] for d in labels if m in per[d]), datasets={d: per[d].get(m) for d in labels},
+                         seeds=len(seeds), under_trained=True if True in flags else False if all(f is False for f in flags) else None,
+                         average={k: _mean_std([np.mean([s[seed][k] for s in scored]) for seed in seeds]) for k in METRIC_KEYS}))
+    for r in rows: r['rank'] = None
+    for i, r in enumerate(sorted((r for r in rows if r['under_trained'] is False and r['seeds']), key=lambda r: -r['average']['miou'][0])): r['rank'] = i + 1
+    pct = lambda ms, n: 'n/a' if np.isnan(ms[0]) else f"{100*ms[0]:.2f}" + (f" ± {100*ms[1]:.2f}" if n > 1 else '')
+    status = lambda r: 'floor' if r['floor'] else 'under-trained' if r['under_trained'] else str(r['rank'] or '–')
+    head = ['rank', 'method'] + [f'{d} {n}' for d in labels + ['average'] for _, n in _TABLE_METRICS]
+    md = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
+    for r in sorted(rows, key=lambda r: (not r['floor'], r['under_trained'] is not False, r['rank'] or 0)):
+        cells = [pct(x[k], x['seeds']) if x else 'n/a' for x in r['datasets'].values() for k, _ in _TABLE_METRICS]
+        md.append('| ' + ' | '.join([status(r), r['method']] + cells + [pct(r['average'][k], r['seeds']) for k, _ in _TABLE_METRICS]) + ' |')
+    note = ("\n\nTarget scores in % (`rse` convention), mean ± std over seeds. The average is the challenge's: the mean over the datasets, "
+            "taken seed by seed, then mean ± std over the seeds every dataset scored. Ranked by the average mIoU, as the challenge ranked "
+            "teams; a row below the linear floor of its inputs on any dataset's source validation is under-trained and not ranked.\n")
+    return rows, '\n'.join(md) + note
+
+# %% ../nbs/25_study.ipynb #6c1a0b06
+def run_studies(out_dir:Path|str, # where each dataset's study goes (`out_dir/<dataset folder name>/`) and the table over them
+                datas:list, # dataset folders (paths or `DatasetFolder`s), in the table's column order
+                profile:str='quick', # a profile of `PROFILES`
+                methods:tuple|None=None, # rows to run (default: the profile's)
+                device:str|None=None, # 'cpu', 'cuda', ...
+                datasets:list|None=None, # each folder's dataset key, where the folders do not record them (e.g. ['ab', 'bw'])
+                seeds:tuple|None=None, # seeds (default: the profile's)
+                epochs:int|None=None, # epochs for every method (default: the profile's)
+                quiet:bool=False, # no progress bars or epoch tables
+                resume:bool=False, # carry on the studies `out_dir` holds
+                overwrite:bool=False, # replace them
+               ) -> dict:
+    "`run_study` on every dataset, then the challenge's table over them (`challenge_table`): `challenge_table.md`, `challenge.json`."
+    if datasets and len(datasets) != len(datas):
+        raise CLIError(f'--dataset {" ".join(datasets)}', f"gives {len(datasets)} dataset key{'s' * (len(datasets) != 1)} for {len(datas)} --data folders", "Give one --dataset per --data, in the same order, or none.")
+    folders = [as_dataset(d, k) for d, k in zip(datas, datasets or [None] * len(datas))]
+    labels = [f.root.name for f in folders]
+    if len(set(labels)) < len(labels): raise CLIError(f'--data {" ".join(map(str, datas))}', "gives two dataset folders of the same name, whose studies would share a folder", "Give folders with distinct names.")
+    out = Path(out_dir)
+    studies = {label: run_study(out/label, f, profile, methods, device, None, seeds, epochs, quiet, resume, overwrite) for label, f in zip(labels, folders)}
+    rows, markdown = challenge_table(studies)
+    with atomic_path(out/'challenge_table.md') as tmp: Path(tmp).write_text(markdown)
+    write_json(out/'challenge.json', dict(profile=profile, datasets=labels, rows=[_challenge_jsonable(r) for r in rows]))
+    if not quiet: print('\n' + markdown + f"\nThe challenge's table over {', '.join(labels)}: {out/'challenge_table.md'}")
+    return dict(studies=studies, rows=rows, markdown=markdown)
+
+def _challenge_jsonable(row:dict) -> dict:
+    "A `challenge_table` row without its per-class arrays."
+    strip = lambda x: None if x is None else {k: v for k, v in x.items() if k != 'iou'}
+    return {**row, 'datasets': {d: strip(x) for d, x in row['datasets'].items()}}
+
 # %% ../nbs/25_study.ipynb #5556be50
 @call_parse
-def study_cli(data:str=None, # a dataset folder (real C2Seg tiles, e.g. C2Seg_AB/, or SynthC2Seg); default: generate SynthC2Seg
-              out:str='results', # output folder: table.md/.csv, per_class.*, figures/, runs/, predictions/, study.json
-              profile:Annotated[str, {'choices': list(PROFILES)}]='quick', # quick: `ab`, 1 seed, 60 epochs, the baselines; full: `ab-fullsize`, 3 seeds, every method
-              methods:str=None, # comma-separated rows: methods, or methods with additions like unet[cafe=sqrt] (default: the profile's; `full`: all + variants)
+def study_cli(data:Annotated[str, {'action': 'append'}]=None, # a dataset folder (real C2Seg tiles, e.g. C2Seg_AB/, or SynthC2Seg), once per dataset; several: the challenge's table over them too; default: generate SynthC2Seg
+              out:str='results', # output folder: table.md/.csv, per_class.*, figures/, runs/, predictions/, study.json (several datasets: a subfolder each and challenge_table.md)
+              profile:Annotated[str, {'choices': list(PROFILES)}]='quick', # quick: `ab`, 1 seed, 60 epochs, the baselines; full: `ab-fullsize`, 3 seeds, every method; paper: the real data, `paper` sizes
+              methods:str=None, # comma-separated rows: methods, or methods with additions like unet[cafe=sqrt] (default: the profile's; `full`, `paper`: all + variants)
               seeds:str=None, # comma-separated seeds (default: the profile's)
               epochs:int=None, # epochs for every method (default: the profile's)
-              dataset:Annotated[str, {'choices': DATASET_KEYS}]=None, # the dataset, where the folder does not record it (e.g. ab for the challenge archive)
+              dataset:Annotated[str, {'choices': DATASET_KEYS, 'action': 'append'}]=None, # the dataset, where the folder does not record it (e.g. ab for the challenge archive); one per --data
               device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
               quiet:bool=False, # no progress bars or epoch tables
               resume:bool=False, # carry on the study OUT holds: finished runs reused, interrupted ones continued from their checkpoints
@@ -388,4 +456,8 @@ def study_cli(data:str=None, # a dataset folder (real C2Seg tiles, e.g. C2Seg_AB
         check_device(device)
         try: seed_list = tuple(int(s) for s in seeds.split(',')) if seeds else None
         except ValueError: raise CLIError(f'--seeds {seeds}', "is not comma-separated whole numbers", "Give e.g. --seeds 0,1,2.") from None
-        run_study(out, data, profile, split_arms(methods) if methods else None, device, dataset, seed_list, epochs, quiet, resume, overwrite)
+        rows = split_arms(methods) if methods else None
+        data, dataset = ([x] if isinstance(x, str) else x for x in (data, dataset))   # called from Python with one folder
+        if data and len(data) > 1: return run_studies(out, data, profile, rows, device, dataset, seed_list, epochs, quiet, resume, overwrite)
+        if dataset and len(dataset) > 1: raise CLIError(f'--dataset {" ".join(dataset)}', "gives more dataset keys than --data folders", "Give one --dataset per --data.")
+        run_study(out, data[0] if data else None, profile, rows, device, dataset[0] if dataset else None, seed_list, epochs, quiet, resume, overwrite)
