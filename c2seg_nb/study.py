@@ -14,6 +14,7 @@ from .core import CLASS_NAMES, DATASET_KEYS, IGNORE_INDEX, METRIC_KEYS, MODALITI
 import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 from fastcore.script import call_parse
 from .cli import CLIError, check_device, check_output, cli_errors
 from .data.io import atomic_path, read_tiff
@@ -261,6 +262,7 @@ def plot_domain_gap(rows:list[dict], # `summarize_runs`
     fig, ax = plt.subplots(figsize=(6.4, 5.2))
     top = 5 + 100 * max([r['source_valid_miou'][0] for r in rows] + [r['miou'][0] for r in rows if not np.isnan(r['miou'][0])] + [0])
     ax.plot([0, top], [0, top], ':', c='0.6', lw=1, label='y = x: no domain gap')
+    points = []                           # (label, x, y, x error, y error) of every labelled point
     for r in rows:
         (x, dx), (y, dy) = (100 * np.asarray(r[k]) for k in ('source_valid_miou', 'miou'))
         c = colour[r['floor_of']]
@@ -273,10 +275,30 @@ def plot_domain_gap(rows:list[dict], # `summarize_runs`
         flagged = r['under_trained'] is True
         ax.errorbar(x, y, xerr=dx if r['seeds'] > 1 else None, yerr=dy if r['seeds'] > 1 else None, fmt='o', c=c, ms=7, capsize=3,
                     mfc='none' if flagged else c)
-        ax.annotate(r['method'] + (' (under-trained)' if flagged else ''), (x, y), xytext=(5, 4), textcoords='offset points', fontsize=8)
+        label = ax.annotate(r['method'] + (' (under-trained)' if flagged else ''), (x, y), xytext=(5, 4), textcoords='offset points', fontsize=8)
+        points.append((label, x, y, dx if r['seeds'] > 1 else 0, dy if r['seeds'] > 1 else 0))
     ax.set(xlim=(0, top), ylim=(0, top), xlabel='source-validation mIoU (%)', ylabel='target mIoU (%)', title=title, aspect='equal')
     ax.legend(fontsize=7, loc='upper left'); fig.tight_layout()
+    _separate_labels(fig, ax, points)
     return fig
+
+def _separate_labels(fig:Figure, ax, points:list, step:float=10.):
+    "Move each point's label down, `step` points at a time, until it covers no other point, error bar or label placed before it."
+    fig.canvas.draw()                     # the final layout: an equal aspect moves the axes only when drawn
+    renderer, pt = fig.canvas.get_renderer(), fig.dpi / 72
+    def marks(x, y, dx, dy):              # a point's marker and error bars, in display pixels
+        (x0, y0), (x1, y1) = ax.transData.transform([(x - dx, y - dy), (x + dx, y + dy)])
+        cx, cy = ax.transData.transform((x, y))
+        return [Bbox.from_extents(cx - 4*pt, cy - 4*pt, cx + 4*pt, cy + 4*pt), Bbox.from_extents(x0, cy - pt, x1, cy + pt),
+                Bbox.from_extents(cx - pt, y0, cx + pt, y1)]
+    placed = []
+    for label, *_ in sorted(points, key=lambda p: -p[2]):           # top to bottom
+        others = [b for other, *at in points if other is not label for b in marks(*at)]
+        for _ in range(30):
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(b) for b in placed + others): break
+            label.xyann = (label.xyann[0], label.xyann[1] - step)
+        placed.append(label.get_window_extent(renderer))
 
 # %% ../nbs/25_study.ipynb #7a9e0c10
 def write_figures(out:Path, # the study's folder; figures go to `figures/`
