@@ -29,10 +29,10 @@ from .train.runs import environment, write_json
 from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predictions
 
 # %% auto #0
-__all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'study_run',
-           'model_inputs', 'floor_inputs', 'study_floor', 'summarize_runs', 'paired_differences', 'results_markdown',
-           'Published', 'paper_comparison', 'write_tables', 'plot_domain_gap', 'write_figures', 'prepare_study_dir',
-           'run_study', 'challenge_table', 'run_studies', 'study_cli']
+__all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'first_stage_arm',
+           'with_first_stages', 'study_run', 'model_inputs', 'floor_inputs', 'study_floor', 'summarize_runs',
+           'paired_differences', 'results_markdown', 'Published', 'paper_comparison', 'write_tables', 'plot_domain_gap',
+           'write_figures', 'prepare_study_dir', 'run_study', 'challenge_table', 'run_studies', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
@@ -66,6 +66,26 @@ def split_arms(text:str) -> tuple:
     "Comma-separated study rows, commas inside brackets kept: 'unet,unet[adapt=output,entropy]'."
     return tuple(a.strip() for a in re.split(r',(?![^\[]*\])', text) if a.strip())
 
+# %% ../nbs/25_study.ipynb #6d2b0a02
+def first_stage_arm(arm:str, # a study row (`parse_arm`)
+                   ) -> str|None:
+    "The study row of a two-stage row's first stage, with the options the stages share ('uda[variant=as-released]' -> 'uda_source[variant=as-released]'); None for one stage."
+    method, additions = parse_arm(arm)
+    first = method_spec(method).pretrain
+    if first is None: return None
+    own, carried = method_spec(first).options, () if 'cafe' in method_spec(method).options else ('cafe', 'cafe_weight')   # as `Plan.pretrain_plan`
+    shared = {k: v for k, v in additions.get('options', {}).items() if k in own or k in carried}
+    return first + (f"[{';'.join(f'{k}={v}' for k, v in shared.items())}]" if shared else '')
+
+def with_first_stages(arms) -> tuple:
+    "The study's rows, each two-stage row preceded by its first stage's row (once, where it is not already earlier)."
+    out = []
+    for arm in arms:
+        first = first_stage_arm(arm)
+        if first is not None and first not in out: out.append(first)
+        if arm not in out: out.append(arm)
+    return tuple(out)
+
 # %% ../nbs/25_study.ipynb #7a9e0c02
 def _score_target(pred_dir:Path, data:DatasetFolder, written:dict) -> dict|None:
     "Target scores: the stitched scene if it was predicted and has labels, else the labelled target tiles; None without labels."
@@ -92,7 +112,7 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
         diff = resume_differences(run_dir, p)
         if diff: raise CLIError(run_dir, f"was trained with other settings: {'; '.join(diff)}",
                                 "Resume with the settings the study was run with, or give --overwrite to run it again.")
-    done = resume and (run_dir/'final.json').exists()
+    done = resume and (run_dir/'final.json').exists() and not json.loads((run_dir/'final.json').read_text()).get('diverged')
     if not quiet: print(f"\n== {method}, seed {seed}: " + ("finished earlier, reused" if done else "training on the source city"))
     learn, final = p.fit(run_dir, resume=resume, quiet=quiet)   # a finished run's checkpoint is its last epoch: nothing is retrained
     written = predict_run(run_dir, data, out/'predictions'/name, device=str(learn.dls.device))
@@ -100,7 +120,7 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
     return dict(method=method, seed=seed, source_valid_miou=final['best_miou'], best_epoch=final['best_epoch'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
                 lr=learn.lr, epochs=final['epochs'], hsi=learn.c2seg_config['hsi'], inputs=list(inputs),
-                floor_of=floor_inputs(inputs, learn.c2seg_config['hsi']))
+                floor_of=floor_inputs(inputs, learn.c2seg_config['hsi']), diverged=final.get('diverged'))
 
 # %% ../nbs/25_study.ipynb #7e1f0a0a
 def model_inputs(model, # a trained model
@@ -142,7 +162,7 @@ def summarize_runs(runs:list[dict], # records of `study_run` and `study_floor`
     for m in dict.fromkeys(r['method'] for r in runs):
         rs = [r for r in runs if r['method'] == m]
         row = dict(method=m, seeds=len(rs), params_M=round(rs[0]['n_params']/1e6, 2), lr=rs[0]['lr'], epochs=rs[0]['epochs'],
-                   floor_of=rs[0].get('floor_of'), floor=rs[0].get('floor', False),
+                   floor_of=rs[0].get('floor_of'), floor=rs[0].get('floor', False), diverged=[r['seed'] for r in rs if r.get('diverged')],
                    source_valid_miou=_mean_std(r['source_valid_miou'] for r in rs))
         for k in METRIC_KEYS: row[k] = _mean_std(r['target'][k] if r['target'] else None for r in rs)
         scored = [r['target']['iou'] for r in rs if r['target']]
@@ -194,7 +214,9 @@ def results_markdown(rows:list[dict], # `summarize_runs`
             f"target scores in % under the `rse` convention (background ignored, 13-class means), mean ± std over seeds. "
             + ("Rows are ranked by target mIoU; a row whose source-validation mIoU is below the linear floor of its inputs "
                "(per-pixel LDA on the same modalities, bands and tiles) is under-trained and not ranked. " if any(r['floor'] for r in rows) else '')
-            + f"Learning rate and epochs: " + ', '.join(f"{r['method']} {r['lr']:g} × {r['epochs']}" for r in trained) + ".\n")
+            + f"Learning rate and epochs: " + ', '.join(f"{r['method']} {r['lr']:g} × {r['epochs']}" for r in trained) + "."
+            + ''.join(f" **{r['method']} diverged** (seed{'s' * (len(r['diverged']) > 1)} {', '.join(map(str, r['diverged']))}): its training loss became "
+                      "non-finite and the run stopped; its scores are the best weights kept before that." for r in trained if r['diverged']) + "\n")
     return '\n'.join(md) + note
 
 # %% ../nbs/25_study.ipynb #7e1f0a06
@@ -216,6 +238,7 @@ PUBLISHED = {'unet': Published(_JSTARS, 'AB', 33.32, 9.65, 15.41), 'segnet': Pub
 # %% ../nbs/25_study.ipynb #7e1f0a07
 def paper_comparison(rows:list[dict], # `summarize_runs`
                      ours:str='synthetic benchmark, `small` models from scratch', # what our rows were trained and scored on
+                     real_data:bool=False, # our rows were scored on the real C2Seg test cities, as the published ones were
                     ) -> str:
     "Our target OA, mIoU and mF1 beside the published ones (`PUBLISHED`), in Markdown; rows with additions have none."
     pct = lambda ms: 'n/a' if np.isnan(ms[0]) else f"{100*ms[0]:.2f}"
@@ -226,17 +249,18 @@ def paper_comparison(rows:list[dict], # `summarize_runs`
         theirs = [f'{pub.oa:.2f}', f'{pub.miou:.2f}', f'{pub.mf1:.2f}', f'{pub.data}, {pub.source}'] if pub else ['', '', '', 'not published']
         md.append('| ' + ' | '.join([r['method'], pct(r['oa']), pct(r['miou']), pct(r['mf1']), judged] + theirs) + ' |')
     return '\n'.join(md) + (f'\n\nOurs: {ours}; published: the real C2Seg, `paper` models. '
-                           + ('Compare orderings and gaps, not values.\n' if 'synthetic' in ours else '\n'))
+                           + ('\n' if real_data else 'Compare orderings and gaps, not values.\n'))
 
 # %% ../nbs/25_study.ipynb #7a9e0c07
 def write_tables(out:Path, # the study's folder
                  rows:list[dict], # `summarize_runs`
                  markdown:str, # `results_markdown`
                  ours:str='synthetic benchmark, `small` models from scratch', # `paper_comparison`'s note on our rows
+                 real_data:bool=False, # our rows were scored on the real C2Seg (`paper_comparison`)
                 ):
     "table.md, table.csv and paper_comparison.md; per_class.csv and per_class.md where target scores exist."
     (out/'table.md').write_text(markdown)
-    (out/'paper_comparison.md').write_text(paper_comparison(rows, ours))
+    (out/'paper_comparison.md').write_text(paper_comparison(rows, ours, real_data))
     with open(out/'table.csv', 'w', newline='') as f:
         w = csv.writer(f); w.writerow(['method', 'params_M', 'seeds', 'inputs', 'floor', 'under_trained', 'rank', 'source_valid_miou', 'source_valid_miou_std']
                                       + [x for k, _ in _TABLE_METRICS for x in (f'target_{k}', f'target_{k}_std')])
@@ -383,14 +407,16 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     data.band_sets(('msi',))                                   # fail now, not after training, if the bands cannot be named
     for f in earlier: shutil.rmtree(f) if f.is_dir() else f.unlink()   # the replaced study goes once the new one's inputs are known good
     epochs = epochs or p['epochs']
-    runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(parse_arm(m)[0], {}) | ({'epochs': epochs} if epochs else {}), device, quiet, resume)
-            for m in methods for seed in (seeds or p['seeds'])]
+    start = lambda m, seed: {'init': str(out/'runs'/arm_folder(first_stage_arm(m))/f'seed{seed}')} if first_stage_arm(m) else {}   # a second stage from its first's run
+    runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(parse_arm(m)[0], {}) | ({'epochs': epochs} if epochs else {}) | start(m, seed),
+                      device, quiet, resume)
+            for m in with_first_stages(methods) for seed in (seeds or p['seeds'])]
     floors = [study_floor(out, data, r['inputs'], r['hsi']) for r in {r['floor_of']: r for r in runs}.values()]   # one per set of inputs read
     rows = summarize_runs(floors + runs)
     markdown = results_markdown(rows, profile, data)
     synthetic = str(data.dataset or '').startswith('synth')
     write_tables(out, rows, markdown, f"{'synthetic benchmark' if synthetic else data.dataset or data.root.name}, `{p['size']}` models"
-                                      + (' from scratch' if synthetic else ''))
+                                      + (' from scratch' if synthetic else ''), real_data=not synthetic)
     write_figures(out, data, runs, rows)
     results = dict(profile=profile, data=str(data.root), dataset=data.dataset, seconds=round(time.time() - t0, 1), environment=environment(),
                    runs=[_jsonable(r) for r in runs], floors=[_jsonable(f) for f in floors])
@@ -429,7 +455,7 @@ def challenge_table(studies:dict, # {dataset label: `run_study`'s results (their
 
 # %% ../nbs/25_study.ipynb #6c1a0b06
 def run_studies(out_dir:Path|str, # where each dataset's study goes (`out_dir/<dataset folder name>/`) and the table over them
-                datas:list, # dataset folders (paths or `DatasetFolder`s), in the table's column order
+                folders:list, # dataset folders (paths or `DatasetFolder`s), in the table's column order
                 profile:str='quick', # a profile of `PROFILES`
                 methods:tuple|None=None, # rows to run (default: the profile's)
                 device:str|None=None, # 'cpu', 'cuda', ...
@@ -441,13 +467,13 @@ def run_studies(out_dir:Path|str, # where each dataset's study goes (`out_dir/<d
                 overwrite:bool=False, # replace them
                ) -> dict:
     "`run_study` on every dataset, then the challenge's table over them (`challenge_table`): `challenge_table.md`, `challenge.json`."
-    if datasets and len(datasets) != len(datas):
-        raise CLIError(f'--dataset {" ".join(datasets)}', f"gives {len(datasets)} dataset key{'s' * (len(datasets) != 1)} for {len(datas)} --data folders", "Give one --dataset per --data, in the same order, or none.")
-    folders = [as_dataset(d, k) for d, k in zip(datas, datasets or [None] * len(datas))]
-    labels = [f.root.name for f in folders]
-    if len(set(labels)) < len(labels): raise CLIError(f'--data {" ".join(map(str, datas))}', "gives two dataset folders of the same name, whose studies would share a folder", "Give folders with distinct names.")
+    if datasets and len(datasets) != len(folders):
+        raise CLIError(f'--dataset {" ".join(datasets)}', f"gives {len(datasets)} dataset key{'s' * (len(datasets) != 1)} for {len(folders)} --data folders", "Give one --dataset per --data, in the same order, or none.")
+    data = [as_dataset(f, k) for f, k in zip(folders, datasets or [None] * len(folders))]
+    labels = [d.root.name for d in data]
+    if len(set(labels)) < len(labels): raise CLIError(f'--data {" ".join(map(str, folders))}', "gives two dataset folders of the same name, whose studies would share a folder", "Give folders with distinct names.")
     out = Path(out_dir)
-    studies = {label: run_study(out/label, f, profile, methods, device, None, seeds, epochs, quiet, resume, overwrite) for label, f in zip(labels, folders)}
+    studies = {label: run_study(out/label, d, profile, methods, device, None, seeds, epochs, quiet, resume, overwrite) for label, d in zip(labels, data)}
     rows, markdown = challenge_table(studies)
     with atomic_path(out/'challenge_table.md') as tmp: Path(tmp).write_text(markdown)
     write_json(out/'challenge.json', dict(profile=profile, datasets=labels, rows=[_challenge_jsonable(r) for r in rows]))

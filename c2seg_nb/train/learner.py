@@ -6,12 +6,12 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/train.learner.html.md"""
 
 # %% ../../nbs/18_train.learner.ipynb #9f769ded
 from __future__ import annotations
-import csv, tempfile
+import csv, tempfile, warnings
 from pathlib import Path
 from typing import Callable
 import torch
 from ..core import DEFAULT_CONVENTION, METRIC_KEYS
-from fastai.callback.core import Callback, CancelEpochException
+from fastai.callback.core import Callback, CancelEpochException, CancelFitException
 from fastai.callback.fp16 import MixedPrecision
 from fastai.callback.progress import ProgressCallback   # fastai's progress bar, and `Learner.no_bar` that `quiet` uses
 from fastai.callback.schedule import ParamScheduler   # importing it also patches Learner.fit_one_cycle
@@ -28,8 +28,8 @@ from ..data.io import atomic_path
 from .runs import RUN_FILES, RunTracker, data_fingerprint, environment, load_callback_states, set_rng_state, write_json
 
 # %% auto #0
-__all__ = ['ADAPT_WEIGHT', 'SELECTION_MONITORS', 'C2SegLearner', 'TargetValidation', 'load_weights', 'adaptation_callback',
-           'c2seg_learner', 'poly_lr', 'step_lr', 'WarmupPlateau', 'fit_run', 'show_results']
+__all__ = ['ADAPT_WEIGHT', 'SELECTION_MONITORS', 'C2SegLearner', 'TargetValidation', 'StopOnDivergence', 'load_weights',
+           'adaptation_callback', 'c2seg_learner', 'poly_lr', 'step_lr', 'WarmupPlateau', 'fit_run', 'show_results']
 
 # %% ../../nbs/18_train.learner.ipynb #e87d6b36
 class C2SegLearner(Learner):
@@ -64,6 +64,20 @@ class TargetValidation(Callback):
         model.train(was_training)
         s = scores_from_cm(cm, self.convention)
         self.learn.extra_scores = {f'target_{k}': float(s[k]) for k in METRIC_KEYS}
+
+# %% ../../nbs/18_train.learner.ipynb #5d1e0a02
+class StopOnDivergence(Callback):
+    "Stop the fit at the first non-finite training loss, on every rank at once; `diverged` says where (epoch, iteration, loss)."
+    order = -9                            # before the Recorder averages the loss into the epoch's train_loss
+    diverged = None                       # also where no epoch is left to train (a finished run resumed)
+    def before_fit(self): self.diverged = None
+    def after_batch(self):
+        if not self.training: return
+        bad = (~torch.isfinite(self.loss.detach())).any().float()
+        if world_size() > 1: torch.distributed.all_reduce(bad)
+        if bad.item():
+            self.diverged = dict(epoch=self.epoch, iteration=self.iter, loss=str(float(self.loss)))   # 'nan', 'inf': JSON has no NaN
+            raise CancelFitException
 
 # %% ../../nbs/18_train.learner.ipynb #547cd6b1
 def load_weights(model:torch.nn.Module, # the model to start
@@ -129,7 +143,7 @@ def c2seg_learner(dls, # `c2seg_dataloaders(...)`
     run_dir.mkdir(parents=True, exist_ok=True)
     model = build_model(method, size, dls.bands, **options)
     if init is not None: load_weights(model, init)
-    cbs = [RunTracker(run_dir, monitor=SELECTION_MONITORS[select])] + ([TargetValidation()] if select == 'target' else [])
+    cbs = [RunTracker(run_dir, monitor=SELECTION_MONITORS[select]), StopOnDivergence()] + ([TargetValidation()] if select == 'target' else [])
     cbs += spec.callbacks(dls, protocol, **options) if spec.callbacks else []
     if adapt: cbs.append(adaptation_callback(model, method, adapt, adapt_gan))
     if enhancement is not None and 'cafe' in spec.options: raise ValueError(f"{method} has a cafe option of its own; it is among its options, not added on top")
@@ -259,9 +273,14 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
         if schedule is not None: learn.remove_cb(schedule)
         if mixed_precision not in (None, 'no'): learn.remove_cb(MixedPrecision)
     if world_size() > 1: torch.distributed.barrier()                 # rank 0 has written model.pth before any rank reads it
+    diverged = learn.stop_on_divergence.diverged
+    if diverged:
+        where = f"{run_dir}: the training loss became {diverged['loss']} in epoch {diverged['epoch']}, iteration {diverged['iteration']}, and the run stopped"
+        if not (run_dir/'model.pth').exists(): raise RuntimeError(f"{where} before any weights were kept. Train again with a lower learning rate (--lr).")
+        warnings.warn(f"{where}; the weights kept are epoch {tracker.best_epoch}'s. Train again with a lower learning rate (--lr) for a full run.", stacklevel=2)
     learn.model.load_state_dict(torch.load(run_dir/'model.pth', map_location='cpu'))   # the weights kept by the protocol's selection
     final = dict(best_epoch=tracker.best_epoch, best_score=tracker.best, monitor=tracker.monitor,
-                 best_miou=tracker.best if tracker.monitor == 'miou' else None, last=getattr(tracker, 'last', None), epochs=epochs)
+                 best_miou=tracker.best if tracker.monitor == 'miou' else None, last=getattr(tracker, 'last', None), epochs=epochs, diverged=diverged)
     if main: write_json(run_dir/'final.json', final)
     return final
 
