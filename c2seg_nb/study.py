@@ -36,10 +36,11 @@ __all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_ar
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
-STUDY_VARIANTS = ('unet[cafe=sqrt]', 'unet[adapt=entropy]', 'unet[adapt=entropy=0]')   # training additions as rows of their own (`parse_arm`)
+STUDY_VARIANTS = ('unet[cafe=sqrt]', 'unet[adapt=entropy]', 'unet[adapt=entropy=0]', 'uda[adversarial=0]')   # additions, and adaptation controls, as rows of their own (`parse_arm`)
 PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU),
             'full': dict(preset='ab-fullsize', seeds=(0, 1, 2), epochs=None, size='small', methods=None,
-                         overrides=_CPU | {'unet': dict(lr=3e-3), 'deeplabv3plus': dict(lr=1e-2), 'segnet': dict(lr=1e-2)}),
+                         overrides=_CPU | {'unet': dict(lr=3e-3), 'deeplabv3plus': dict(lr=1e-2), 'segnet': dict(lr=1e-2),
+                                                  'uda_source': dict(lr=1e-2), 'uda': dict(lr=1e-3)}),   # Top-2: stage 2 at a tenth of stage 1, as released
             'paper': dict(preset=None, seeds=(0, 1, 2), epochs=None, size='paper', methods=None, overrides={})}   # the real data, on a GPU
 
 # %% ../nbs/25_study.ipynb #8478b42d
