@@ -118,7 +118,8 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
     learn, final = p.fit(run_dir, resume=resume, quiet=quiet)   # a finished run's checkpoint is its last epoch: nothing is retrained
     written = predict_run(run_dir, data, out/'predictions'/name, device=str(learn.dls.device))
     inputs = model_inputs(learn.model, learn.c2seg_config['modalities'])
-    return dict(method=method, seed=seed, source_valid_miou=final['best_miou'], best_epoch=final['best_epoch'],
+    kept = final['best_miou'] if learn.c2seg_config['select'] != 'last' else (final.get('last') or {}).get('miou')   # 'last': the last epoch's weights are kept
+    return dict(method=method, seed=seed, source_valid_miou=kept, best_epoch=final['best_epoch'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
                 lr=learn.lr, epochs=final['epochs'], hsi=learn.c2seg_config['hsi'], inputs=list(inputs),
                 floor_of=floor_inputs(inputs, learn.c2seg_config['hsi']), diverged=final.get('diverged'))
@@ -170,8 +171,9 @@ def summarize_runs(runs:list[dict], # records of `study_run` and `study_floor`
         row['iou'] = np.mean(scored, 0) if scored else None
         rows.append(row)
     floors = {r['floor_of']: r['source_valid_miou'][0] for r in rows if r['floor']}
-    for r in rows:                       # None: no floor of the row's inputs in the table, so nothing to judge by
-        r['under_trained'] = None if r['floor'] or r['floor_of'] not in floors else bool(r['source_valid_miou'][0] < floors[r['floor_of']])
+    for r in rows:                       # None: no floor of the row's inputs in the table, or no source score, so nothing to judge by
+        unjudged = r['floor'] or r['floor_of'] not in floors or np.isnan(r['source_valid_miou'][0])
+        r['under_trained'] = None if unjudged else bool(r['source_valid_miou'][0] < floors[r['floor_of']])
     for r in rows: r['rank'] = None
     ranked = sorted((r for r in rows if r['under_trained'] is False and not np.isnan(r['miou'][0])), key=lambda r: -r['miou'][0])
     for i, r in enumerate(ranked): r['rank'] = i + 1
