@@ -279,8 +279,12 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
         if not (run_dir/'model.pth').exists(): raise RuntimeError(f"{where} before any weights were kept. Train again with a lower learning rate (--lr).")
         warnings.warn(f"{where}; the weights kept are epoch {tracker.best_epoch}'s. Train again with a lower learning rate (--lr) for a full run.", stacklevel=2)
     learn.model.load_state_dict(torch.load(run_dir/'model.pth', map_location='cpu'))   # the weights kept by the protocol's selection
+    last = getattr(tracker, 'last', None)
+    if last is None and (run_dir/'history.csv').exists():    # a finished run resumed trains nothing: its last epoch is on record
+        with open(run_dir/'history.csv', newline='') as f: rows = list(csv.DictReader(f))
+        last = {k: int(v) if k == 'epoch' else float(v) for k, v in rows[-1].items()} if rows else None
     final = dict(best_epoch=tracker.best_epoch, best_score=tracker.best, monitor=tracker.monitor,
-                 best_miou=tracker.best if tracker.monitor == 'miou' else None, last=getattr(tracker, 'last', None), epochs=epochs, diverged=diverged)
+                 best_miou=tracker.best if tracker.monitor == 'miou' else None, last=last, epochs=epochs, diverged=diverged)
     if main: write_json(run_dir/'final.json', final)
     return final
 
