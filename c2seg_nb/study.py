@@ -24,7 +24,7 @@ from .evaluate import evaluate
 from .floor import linear_floor
 from .methods.registry import load_methods, method_spec
 from .predict import predict_run
-from .train.recipe import parse_options, plan, resume_differences
+from .train.recipe import first_stage, parse_options, plan, resume_differences
 from .train.runs import environment, write_json
 from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predictions
 
@@ -72,10 +72,9 @@ def first_stage_arm(arm:str, # a study row (`parse_arm`)
                    ) -> str|None:
     "The study row of a two-stage row's first stage, with the options the stages share ('uda[variant=as-released]' -> 'uda_source[variant=as-released]'); None for one stage."
     method, additions = parse_arm(arm)
-    first = method_spec(method).pretrain
-    if first is None: return None
-    own, carried = method_spec(first).options, () if 'cafe' in method_spec(method).options else ('cafe', 'cafe_weight')   # as `Plan.pretrain_plan`
-    shared = {k: v for k, v in additions.get('options', {}).items() if k in own or k in carried}
+    stage = first_stage(method, additions.get('options', {}))
+    if stage is None: return None
+    first, shared = stage
     return first + (f"[{';'.join(f'{k}={v}' for k, v in shared.items())}]" if shared else '')
 
 def with_first_stages(arms) -> tuple:

@@ -26,8 +26,8 @@ from .learner import ADAPT_WEIGHT, C2SegLearner, c2seg_learner, fit_run
 from .runs import write_json
 
 # %% auto #0
-__all__ = ['CHECKPOINT_ITERS', 'SELECTION_LABELS', 'Plan', 'parse_adapt', 'plan', 'parse_options', 'resume_differences',
-           'prepare_run_dir', 'train_cli']
+__all__ = ['CHECKPOINT_ITERS', 'SELECTION_LABELS', 'Plan', 'parse_adapt', 'plan', 'first_stage', 'parse_options',
+           'resume_differences', 'prepare_run_dir', 'train_cli']
 
 # %% ../../nbs/19_train.recipe.ipynb #b392faa3
 @dataclass
@@ -158,14 +158,22 @@ def learner(self:Plan, run_dir:Path|str|None=None, dls=None) -> C2SegLearner:
     return learn
 
 # %% ../../nbs/19_train.recipe.ipynb #b01630b4
+def first_stage(method:str, # a registered method
+                options:dict, # its options as given to `plan`, the enhancement (`cafe`, `cafe_weight`) included
+               ) -> tuple[str, dict]|None:
+    "A two-stage method's first stage (its `pretrain` method) and the options the stages share; None for a one-stage method."
+    first = method_spec(method).pretrain
+    if first is None: return None
+    added = () if 'cafe' in method_spec(method).options else ('cafe', 'cafe_weight')   # the enhancement any method trains with goes to both stages
+    return first, {k: v for k, v in options.items() if k in method_spec(first).options or k in added}
+
 @patch
 def pretrain_plan(self:Plan) -> Plan|None:
-    "The first stage of a two-stage method (its `pretrain` method, same data, size, protocol, seed and shared options); None otherwise."
-    first = method_spec(self.method).pretrain
-    if first is None or self.init is not None: return None
-    options = {k: v for k, v in self.options.items() if k in method_spec(first).options}
-    if self.enhancement is not None and 'cafe' not in method_spec(first).options: options |= dict(cafe=self.enhancement, cafe_weight=self.enhancement_weight)
-    return plan(self.data, first, self.size, self.protocol, self.seed, modalities=self.modalities, options=options, device=self.device,
+    "The first stage of a two-stage method (`first_stage`: same data, size, protocol, seed and shared options); None otherwise."
+    enhancement = {} if self.enhancement is None else dict(cafe=self.enhancement, cafe_weight=self.enhancement_weight)
+    stage = None if self.init is not None else first_stage(self.method, self.options | enhancement)
+    if stage is None: return None
+    return plan(self.data, stage[0], self.size, self.protocol, self.seed, modalities=self.modalities, options=stage[1], device=self.device,
                 epochs=self.pretrain_epochs, mixed_precision=self.mixed_precision)
 
 @patch
@@ -218,7 +226,6 @@ def resume_differences(run_dir:Path|str, # a run folder (`config.json`; a two-st
     recorded = cfg.get('data_fingerprint', {}).get('train')
     if recorded and recorded != tiles_fingerprint(p.data.tiles('train', p.modalities)): out.append(f"the training tiles of {p.data.root} changed")
     return out
-
 
 # %% ../../nbs/19_train.recipe.ipynb #b45ca1cb
 def prepare_run_dir(run_dir:Path|str, # where the run is recorded
