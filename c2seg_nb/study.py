@@ -6,16 +6,19 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/study.html.md"""
 
 # %% ../nbs/25_study.ipynb #2a961fea
 from __future__ import annotations
-import csv, json, re, shutil, sys, time
+import copy, csv, json, re, shutil, sys, time
 from pathlib import Path
 from typing import Annotated, NamedTuple
 import numpy as np
+import torch
+from torch import nn
 from .core import CLASS_NAMES, DATASET_KEYS, IGNORE_INDEX, METRIC_KEYS, MODALITIES
 import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 from fastcore.script import call_parse
+from .callback.adversarial import DomainAdversarial
 from .cli import CLIError, check_device, check_output, cli_errors
 from .data.io import atomic_path, read_tiff
 from .data.layout import DatasetFolder, as_dataset
@@ -23,6 +26,7 @@ from .data.synth import write_synth
 from .evaluate import evaluate
 from .floor import linear_floor
 from .methods.registry import load_methods, method_spec
+from .metrics import DEFAULT_CONVENTION, confusion_matrix, predict_labels, scores_from_cm
 from .predict import predict_run
 from .train.recipe import first_stage, parse_options, plan, resume_differences
 from .train.runs import environment, write_json
@@ -30,9 +34,10 @@ from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predi
 
 # %% auto #0
 __all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'first_stage_arm',
-           'with_first_stages', 'study_run', 'model_inputs', 'floor_inputs', 'study_floor', 'summarize_runs',
-           'paired_differences', 'results_markdown', 'Published', 'paper_comparison', 'write_tables', 'plot_domain_gap',
-           'write_figures', 'prepare_study_dir', 'run_study', 'challenge_table', 'run_studies', 'study_cli']
+           'with_first_stages', 'source_batchnorm_miou', 'study_run', 'model_inputs', 'floor_inputs', 'study_floor',
+           'summarize_runs', 'paired_differences', 'results_markdown', 'Published', 'paper_comparison', 'write_tables',
+           'plot_domain_gap', 'write_figures', 'prepare_study_dir', 'run_study', 'challenge_table', 'run_studies',
+           'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
@@ -86,6 +91,24 @@ def with_first_stages(arms) -> tuple:
         if arm not in out: out.append(arm)
     return tuple(out)
 
+# %% ../nbs/25_study.ipynb #5b0e1a02
+def source_batchnorm_miou(model:nn.Module, # a trained model
+                          train, # source training batches `(*inputs, label)`: their BatchNorm statistics are recomputed
+                          valid, # source validation batches `(*inputs, label)`: scored
+                          convention:str=DEFAULT_CONVENTION, # the scorer's convention
+                         ) -> float|None:
+    "Validation mIoU of `model` with BatchNorm statistics recomputed on `train` alone (the model is not changed); None without BatchNorm."
+    norms = lambda m: [x for x in m.modules() if isinstance(x, nn.modules.batchnorm._BatchNorm) and x.track_running_stats]
+    if not norms(model): return None
+    model = copy.deepcopy(model).eval()
+    for bn in norms(model): bn.reset_running_stats(); bn.momentum = None; bn.train()   # momentum None: a cumulative average
+    cm = 0
+    with torch.no_grad():
+        for *xs, _ in train: model(*xs)
+        model.eval()
+        for *xs, y in valid: cm = cm + confusion_matrix(predict_labels(model(*xs), convention), y)
+    return float(scores_from_cm(cm, convention)['miou'])
+
 # %% ../nbs/25_study.ipynb #7a9e0c02
 def _score_target(pred_dir:Path, data:DatasetFolder, written:dict) -> dict|None:
     "Target scores: the stitched scene if it was predicted and has labels, else the labelled target tiles; None without labels."
@@ -104,7 +127,7 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
               quiet:bool=False, # no progress bar or epoch table
               resume:bool=False, # reuse the run if it finished, continue it from its checkpoint if it was interrupted
              ) -> dict:
-    "Train one method with one seed under `clean`, predict and score the target city; a record of the run."
+    "Train one method with one seed under `clean`, predict and score the target city; a record of the run (`source_bn_miou` for a row that adapts)."
     name = f"{arm_folder(method)}/seed{seed}"
     run_dir, (base, additions) = out/'runs'/name, parse_arm(method)
     p = plan(data, base, size, 'clean', seed, device=device, **additions, **(overrides or {}))
@@ -113,12 +136,15 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
         if diff: raise CLIError(run_dir, f"was trained with other settings: {'; '.join(diff)}",
                                 "Resume with the settings the study was run with, or give --overwrite to run it again.")
     done = resume and (run_dir/'final.json').exists() and not json.loads((run_dir/'final.json').read_text()).get('diverged')
-    if not quiet: print(f"\n== {method}, seed {seed}: " + ("finished earlier, reused" if done else "training on the source city"))
+    task = "adapting to the target city" if method_spec(base).adaptation or additions.get('adapt') else "training on the source city"
+    if not quiet: print(f"\n== {method}, seed {seed}: " + ("finished earlier, reused" if done else task))
     learn, final = p.fit(run_dir, resume=resume, quiet=quiet)   # a finished run's checkpoint is its last epoch: nothing is retrained
     written = predict_run(run_dir, data, out/'predictions'/name, device=str(learn.dls.device))
     inputs = model_inputs(learn.model, learn.c2seg_config['modalities'])
     kept = final['best_miou'] if learn.c2seg_config['select'] != 'last' else (final.get('last') or {}).get('miou')   # 'last': the last epoch's weights are kept
-    return dict(method=method, seed=seed, source_valid_miou=kept, best_epoch=final['best_epoch'],
+    adapts = any(isinstance(cb, DomainAdversarial) for cb in learn.cbs)   # target batches went through its BatchNorm layers in train mode
+    source_bn = source_batchnorm_miou(learn.model, learn.dls.train, learn.dls.valid) if adapts else None
+    return dict(method=method, seed=seed, source_valid_miou=kept, source_bn_miou=source_bn, best_epoch=final['best_epoch'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
                 lr=learn.lr, epochs=final['epochs'], hsi=learn.c2seg_config['hsi'], inputs=list(inputs),
                 floor_of=floor_inputs(inputs, learn.c2seg_config['hsi']), diverged=final.get('diverged'))
@@ -164,15 +190,16 @@ def summarize_runs(runs:list[dict], # records of `study_run` and `study_floor`
         rs = [r for r in runs if r['method'] == m]
         row = dict(method=m, seeds=len(rs), params_M=round(rs[0]['n_params']/1e6, 2), lr=rs[0]['lr'], epochs=rs[0]['epochs'],
                    floor_of=rs[0].get('floor_of'), floor=rs[0].get('floor', False), diverged=[r['seed'] for r in rs if r.get('diverged')],
-                   source_valid_miou=_mean_std(r['source_valid_miou'] for r in rs))
+                   source_valid_miou=_mean_std(r['source_valid_miou'] for r in rs), source_bn_miou=_mean_std(r.get('source_bn_miou') for r in rs))
         for k in METRIC_KEYS: row[k] = _mean_std(r['target'][k] if r['target'] else None for r in rs)
         scored = [r['target']['iou'] for r in rs if r['target']]
         row['iou'] = np.mean(scored, 0) if scored else None
         rows.append(row)
     floors = {r['floor_of']: r['source_valid_miou'][0] for r in rows if r['floor']}
-    for r in rows:                       # None: no floor of the row's inputs in the table, or no source score, so nothing to judge by
-        unjudged = r['floor'] or r['floor_of'] not in floors or np.isnan(r['source_valid_miou'][0])
-        r['under_trained'] = None if unjudged else bool(r['source_valid_miou'][0] < floors[r['floor_of']])
+    for r in rows:                       # a row that adapts is judged with source-only BatchNorm statistics (`source_bn_miou`)
+        r['judged_miou'] = r['source_valid_miou'] if np.isnan(r['source_bn_miou'][0]) else r['source_bn_miou']
+        unjudged = r['floor'] or r['floor_of'] not in floors or np.isnan(r['judged_miou'][0])   # no floor of its inputs, or no source score
+        r['under_trained'] = None if unjudged else bool(r['judged_miou'][0] < floors[r['floor_of']])
     for r in rows: r['rank'] = None
     ranked = sorted((r for r in rows if r['under_trained'] is False and not np.isnan(r['miou'][0])), key=lambda r: -r['miou'][0])
     for i, r in enumerate(ranked): r['rank'] = i + 1
@@ -205,17 +232,21 @@ def results_markdown(rows:list[dict], # `summarize_runs`
                     ) -> str:
     "The result table in Markdown (percent; ± over seeds where there are several), with its protocol note."
     pct = lambda ms, r: 'n/a' if np.isnan(ms[0]) else f"{100*ms[0]:.2f}" + (f" ± {100*ms[1]:.2f}" if r['seeds'] > 1 else '')   # a single fit has no spread
+    source = lambda r: pct(r['source_valid_miou'], r) + ('' if np.isnan(r['source_bn_miou'][0]) else f" ({pct(r['source_bn_miou'], r)} source BN)")
     status = lambda r: 'floor' if r['floor'] else 'under-trained' if r['under_trained'] else str(r['rank'] or '–')
     order = lambda r: (not r['floor'], r['under_trained'] is not False, r['rank'] or 0)   # floors, ranked rows, then the rest
     head = ['rank', 'method', 'params (M)', 'seeds', 'source-valid mIoU'] + [f'target {n}' for _, n in _TABLE_METRICS]
     md = ['| ' + ' | '.join(head) + ' |', '|' + '---|'*len(head)]
-    md += ['| ' + ' | '.join([status(r), r['method'], str(r['params_M']), str(r['seeds']), pct(r['source_valid_miou'], r)] + [pct(r[k], r) for k, _ in _TABLE_METRICS]) + ' |'
+    md += ['| ' + ' | '.join([status(r), r['method'], str(r['params_M']), str(r['seeds']), source(r)] + [pct(r[k], r) for k, _ in _TABLE_METRICS]) + ' |'
            for r in sorted(rows, key=order)]
     trained = [r for r in rows if not r['floor']]
     note = (f"\n\nProtocol `clean` (model selection on the source validation split), profile `{profile}`, data `{data.dataset or data.root}`; "
             f"target scores in % under the `rse` convention (background ignored, 13-class means), mean ± std over seeds. "
             + ("Rows are ranked by target mIoU; a row whose source-validation mIoU is below the linear floor of its inputs "
                "(per-pixel LDA on the same modalities, bands and tiles) is under-trained and not ranked. " if any(r['floor'] for r in rows) else '')
+            + ("A row that adapts forwarded target batches through its BatchNorm layers, which mixes the target city into their statistics; "
+               "it is judged by the score in brackets, with the statistics recomputed on the source training tiles alone (`source_batchnorm_miou`). "
+               if any(not np.isnan(r['source_bn_miou'][0]) for r in rows) else '')
             + f"Learning rate and epochs: " + ', '.join(f"{r['method']} {r['lr']:g} × {r['epochs']}" for r in trained) + "."
             + ''.join(f" **{r['method']} diverged** (seed{'s' * (len(r['diverged']) > 1)} {', '.join(map(str, r['diverged']))}): its training loss became "
                       "non-finite and the run stopped; its scores are the best weights kept before that." for r in trained if r['diverged']) + "\n")
@@ -264,9 +295,9 @@ def write_tables(out:Path, # the study's folder
     (out/'table.md').write_text(markdown)
     (out/'paper_comparison.md').write_text(paper_comparison(rows, ours, real_data))
     with open(out/'table.csv', 'w', newline='') as f:
-        w = csv.writer(f); w.writerow(['method', 'params_M', 'seeds', 'inputs', 'floor', 'under_trained', 'rank', 'source_valid_miou', 'source_valid_miou_std']
+        w = csv.writer(f); w.writerow(['method', 'params_M', 'seeds', 'inputs', 'floor', 'under_trained', 'rank', 'source_valid_miou', 'source_valid_miou_std', 'source_bn_miou', 'source_bn_miou_std']
                                       + [x for k, _ in _TABLE_METRICS for x in (f'target_{k}', f'target_{k}_std')])
-        for r in rows: w.writerow([r['method'], r['params_M'], r['seeds'], r['floor_of'], r['floor'], r['under_trained'], r['rank'], *r['source_valid_miou']]
+        for r in rows: w.writerow([r['method'], r['params_M'], r['seeds'], r['floor_of'], r['floor'], r['under_trained'], r['rank'], *r['source_valid_miou'], *r['source_bn_miou']]
                                   + [x for k, _ in _TABLE_METRICS for x in r[k]])
     scored = [r for r in rows if r['iou'] is not None]
     if not scored: return
@@ -286,11 +317,11 @@ def plot_domain_gap(rows:list[dict], # `summarize_runs`
     groups = list(dict.fromkeys(r['floor_of'] for r in rows))
     colour = {g: plt.cm.tab10(i % 10) for i, g in enumerate(groups)}
     fig, ax = plt.subplots(figsize=(6.4, 5.2))
-    top = 5 + 100 * max([r['source_valid_miou'][0] for r in rows] + [r['miou'][0] for r in rows if not np.isnan(r['miou'][0])] + [0])
+    top = 5 + 100 * max([r['judged_miou'][0] for r in rows] + [r['miou'][0] for r in rows if not np.isnan(r['miou'][0])] + [0])
     ax.plot([0, top], [0, top], ':', c='0.6', lw=1, label='y = x: no domain gap')
     points = []                           # (label, x, y, x error, y error) of every labelled point
     for r in rows:
-        (x, dx), (y, dy) = (100 * np.asarray(r[k]) for k in ('source_valid_miou', 'miou'))
+        (x, dx), (y, dy) = (100 * np.asarray(r[k]) for k in ('judged_miou', 'miou'))    # a row that adapts: its source score with source-only BatchNorm
         c = colour[r['floor_of']]
         if r['floor']:                    # the bar; its target score as a square, which carries the legend entry where there is one
             label, scored = f"{r['method']} (square); dashed: its bar", not np.isnan(y)
@@ -303,7 +334,8 @@ def plot_domain_gap(rows:list[dict], # `summarize_runs`
                     mfc='none' if flagged else c)
         label = ax.annotate(r['method'] + (' (under-trained)' if flagged else ''), (x, y), xytext=(5, 4), textcoords='offset points', fontsize=8)
         points.append((label, x, y, dx if r['seeds'] > 1 else 0, dy if r['seeds'] > 1 else 0))
-    ax.set(xlim=(0, top), ylim=(0, top), xlabel='source-validation mIoU (%)', ylabel='target mIoU (%)', title=title, aspect='equal')
+    adapted = any(not np.isnan(r['source_bn_miou'][0]) for r in rows)
+    ax.set(xlim=(0, top), ylim=(0, top), xlabel='source-validation mIoU (%)' + (', source-only BatchNorm for rows that adapt' if adapted else ''), ylabel='target mIoU (%)', title=title, aspect='equal')
     ax.legend(fontsize=7, loc='upper left'); fig.tight_layout()
     _separate_labels(fig, ax, points)
     return fig
