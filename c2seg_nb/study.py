@@ -34,10 +34,10 @@ from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predi
 
 # %% auto #0
 __all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'first_stage_arm',
-           'with_first_stages', 'source_batchnorm_miou', 'study_run', 'model_inputs', 'floor_inputs', 'study_floor',
-           'summarize_runs', 'paired_differences', 'results_markdown', 'Published', 'paper_comparison', 'write_tables',
-           'plot_domain_gap', 'write_figures', 'prepare_study_dir', 'run_study', 'challenge_table', 'run_studies',
-           'study_cli']
+           'with_first_stages', 'recompute_batchnorm', 'source_batchnorm_miou', 'study_run', 'model_inputs',
+           'floor_inputs', 'study_floor', 'summarize_runs', 'paired_differences', 'results_markdown', 'Published',
+           'paper_comparison', 'write_tables', 'plot_domain_gap', 'write_figures', 'prepare_study_dir', 'run_study',
+           'challenge_table', 'run_studies', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
@@ -92,21 +92,28 @@ def with_first_stages(arms) -> tuple:
     return tuple(out)
 
 # %% ../nbs/25_study.ipynb #5b0e1a02
+def recompute_batchnorm(model:nn.Module, # a trained model
+                        batches, # batches `(*inputs, label)` whose statistics the BatchNorm layers take
+                       ) -> nn.Module|None:
+    "A copy of `model` in eval mode whose BatchNorm running statistics are the plain average over `batches`; None without BatchNorm."
+    norms = lambda m: [x for x in m.modules() if isinstance(x, nn.modules.batchnorm._BatchNorm) and x.track_running_stats]
+    if not norms(model): return None
+    model = copy.deepcopy(model).eval()
+    for bn in norms(model): bn.reset_running_stats(); bn.momentum = None; bn.train()   # momentum None: a cumulative average
+    with torch.no_grad():
+        for *xs, _ in batches: model(*xs)
+    return model.eval()
+
+# %% ../nbs/25_study.ipynb #5b0e1a05
 def source_batchnorm_miou(model:nn.Module, # a trained model
                           train, # source training batches `(*inputs, label)`: their BatchNorm statistics are recomputed
                           valid, # source validation batches `(*inputs, label)`: scored
                           convention:str=DEFAULT_CONVENTION, # the scorer's convention
                          ) -> float|None:
-    "Validation mIoU of `model` with BatchNorm statistics recomputed on `train` alone (the model is not changed); None without BatchNorm."
-    norms = lambda m: [x for x in m.modules() if isinstance(x, nn.modules.batchnorm._BatchNorm) and x.track_running_stats]
-    if not norms(model): return None
-    model = copy.deepcopy(model).eval()
-    for bn in norms(model): bn.reset_running_stats(); bn.momentum = None; bn.train()   # momentum None: a cumulative average
-    cm = 0
-    with torch.no_grad():
-        for *xs, _ in train: model(*xs)
-        model.eval()
-        for *xs, y in valid: cm = cm + confusion_matrix(predict_labels(model(*xs), convention), y)
+    "Validation mIoU of `model` with BatchNorm statistics recomputed on `train` alone (`recompute_batchnorm`); None without BatchNorm."
+    model = recompute_batchnorm(model, train)
+    if model is None: return None
+    with torch.no_grad(): cm = sum(confusion_matrix(predict_labels(model(*xs), convention), y) for *xs, y in valid)
     return float(scores_from_cm(cm, convention)['miou'])
 
 # %% ../nbs/25_study.ipynb #7a9e0c02
