@@ -18,7 +18,6 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 from fastcore.script import call_parse
-from .callback.adversarial import DomainAdversarial
 from .cli import CLIError, check_device, check_output, cli_errors
 from .data.io import atomic_path, read_tiff
 from .data.layout import DatasetFolder, as_dataset
@@ -143,13 +142,12 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
         if diff: raise CLIError(run_dir, f"was trained with other settings: {'; '.join(diff)}",
                                 "Resume with the settings the study was run with, or give --overwrite to run it again.")
     done = resume and (run_dir/'final.json').exists() and not json.loads((run_dir/'final.json').read_text()).get('diverged')
-    task = "adapting to the target city" if method_spec(base).adaptation or additions.get('adapt') else "training on the source city"
-    if not quiet: print(f"\n== {method}, seed {seed}: " + ("finished earlier, reused" if done else task))
+    adapts = bool(method_spec(base).adaptation or additions.get('adapt'))   # target batches go through its BatchNorm layers in train mode
+    if not quiet: print(f"\n== {method}, seed {seed}: " + ("finished earlier, reused" if done else "adapting to the target city" if adapts else "training on the source city"))
     learn, final = p.fit(run_dir, resume=resume, quiet=quiet)   # a finished run's checkpoint is its last epoch: nothing is retrained
     written = predict_run(run_dir, data, out/'predictions'/name, device=str(learn.dls.device))
     inputs = model_inputs(learn.model, learn.c2seg_config['modalities'])
     kept = final['best_miou'] if learn.c2seg_config['select'] != 'last' else (final.get('last') or {}).get('miou')   # 'last': the last epoch's weights are kept
-    adapts = any(isinstance(cb, DomainAdversarial) for cb in learn.cbs)   # target batches went through its BatchNorm layers in train mode
     source_bn = source_batchnorm_miou(learn.model, learn.dls.train, learn.dls.valid) if adapts else None
     return dict(method=method, seed=seed, source_valid_miou=kept, source_bn_miou=source_bn, best_epoch=final['best_epoch'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
