@@ -127,10 +127,12 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
 
 # %% ../../nbs/19_train.recipe.ipynb #1de1fd21
 @patch
-def dataloaders(self:Plan, cache_dir:Path|str|None=None):
+def dataloaders(self:Plan, cache_dir:Path|str|None=None,
+                with_target:bool|None=None, # the unlabelled target stream (`dls.target`); default: where training draws from it
+               ):
     "The seeded DataLoaders of the plan."
     set_seed(self.seed)
-    with_target = method_spec(self.method).adaptation or self.select == 'target' or bool(self.adapt)
+    if with_target is None: with_target = method_spec(self.method).adaptation or self.select == 'target' or bool(self.adapt)
     return c2seg_dataloaders(self.data, self.modalities, bs=self.bs, hsi=self.hsi, augment=self.augment, with_target=with_target, seed=self.seed,
                              device=self.device, cache_dir=cache_dir, holdout=self.holdout, draws=self.select_every)
 
