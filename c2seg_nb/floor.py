@@ -17,7 +17,7 @@ from .data.layout import as_dataset
 from .data.loaders import c2seg_dataloaders
 from .evaluate import evaluate
 from .infer import predict_scene, predict_tiles, write_scene_prediction
-from .metrics import confusion_matrix, predict_labels, scores_from_cm
+from .metrics import model_confusion, scores_from_cm
 
 # %% auto #0
 __all__ = ['PixelLinear', 'fit_linear_floor', 'linear_floor']
@@ -72,7 +72,7 @@ def linear_floor(data, # a dataset folder (path or `DatasetFolder`)
     set_seed(seed)
     dls = c2seg_dataloaders(data, modalities, hsi=hsi, with_target=False, seed=seed, device='cpu', **kwargs)
     model = fit_linear_floor(dls, seed=seed)
-    with torch.no_grad(): cm = sum(confusion_matrix(predict_labels(model(*x)), y) for *x, y in dls.valid)
+    cm = model_confusion(model, dls.valid)
     out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix='c2seg_floor_'))
     result = dict(source_valid=scores_from_cm(cm), target=None, model=model)
     scene = data.scene_dir('target')

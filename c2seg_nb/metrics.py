@@ -12,8 +12,8 @@ from .core import CLASS_NAMES, CONVENTIONS, DEFAULT_CONVENTION, IGNORE_INDEX, ME
 from fastai.learner import Metric
 
 # %% auto #0
-__all__ = ['confusion_matrix', 'scores_from_cm', 'score', 'predict_labels', 'challenge_average', 'SegMetrics', 'seg_metrics',
-           'score_table']
+__all__ = ['confusion_matrix', 'scores_from_cm', 'score', 'predict_labels', 'model_confusion', 'challenge_average', 'SegMetrics',
+           'seg_metrics', 'score_table']
 
 # %% ../nbs/10_metrics.ipynb #b313e0b5
 def _as_tensor(x) -> torch.Tensor:
@@ -116,6 +116,19 @@ def predict_labels(logits:torch.Tensor, # `(B, 14, H, W)`
     # 5x faster than `argmax(1)` over the strided class dimension (torch 2.14, one core: 0.62 -> 0.12 s on a 14 x 256 x 8706 strip)
     if convention == '14class': return logits.max(1).indices
     return logits[:, IGNORE_INDEX + 1:].max(1).indices + IGNORE_INDEX + 1
+
+# %% ../nbs/10_metrics.ipynb #10c0f002
+def model_confusion(model, # `model(*inputs) -> logits (B, 14, H, W)`, in the mode it should score in
+                    batches, # batches `(*inputs, label)`, e.g. a fastai DataLoader
+                    convention:str=DEFAULT_CONVENTION, # how labels are taken from logits (`predict_labels`)
+                   ) -> torch.Tensor:
+    "The confusion matrix of `model`'s labels over `batches` (summed, no gradients); all zeros for no batches."
+    cm = None
+    with torch.no_grad():
+        for *xs, y in batches:
+            c = confusion_matrix(predict_labels(model(*xs), convention), y)
+            cm = c if cm is None else cm + c
+    return cm if cm is not None else torch.zeros(N_CLASSES, N_CLASSES, dtype=torch.int64)
 
 # %% ../nbs/10_metrics.ipynb #68cbc0a7
 def challenge_average(*scores:dict) -> dict:

@@ -1,4 +1,4 @@
-"""What any trained run can be combined with at prediction time: logits averaged over test-time views (the runner-up's six), a logit-averaging ensemble of runs, and class-specific modality fusion — single-modality runs deciding the classes they see best.
+"""What any trained run can be combined with at prediction time: logits averaged over test-time views (the runner-up's six), a logit-averaging ensemble of runs, class-specific modality fusion — single-modality runs deciding the classes they see best — and BatchNorm statistics recomputed on the tiles predicted (AdaBN).
 
 Docs: https://c2seg-nb.github.io/c2seg_nb/postprocess.html.md"""
 
@@ -6,17 +6,19 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/postprocess.html.md"""
 
 # %% ../nbs/22a_postprocess.ipynb #d22a0003
 from __future__ import annotations
+import copy, json
 from pathlib import Path
 import torch
 import torch.nn as nn
 from .core import CLASS_NAMES, DEFAULT_CONVENTION, MODALITIES, as_modalities
-from .infer import _apply_view, _tta_views, _undo_view
+from .data.io import TileSet
+from .infer import _apply_view, _to_batch, _tta_views, _undo_view
 from .metrics import predict_labels
 from .train.runs import load_run
 
 # %% auto #0
 __all__ = ['FUSION_RULES', 'DEFAULT_EXPERTS', 'TestTimeAugmentation', 'RAW', 'RunModel', 'Ensemble', 'class_index', 'ClassFusion',
-           'postprocessed_model']
+           'recompute_batchnorm', 'tile_batches', 'runs_inputs', 'postprocessed_model']
 
 # %% ../nbs/22a_postprocess.ipynb #d22a0006
 class TestTimeAugmentation(nn.Module):
@@ -129,17 +131,54 @@ class ClassFusion(nn.Module):
             claimed |= win
         return out
 
+# %% ../nbs/22a_postprocess.ipynb #d22a0031
+def _batchnorms(model:nn.Module) -> list:
+    return [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
+
+def recompute_batchnorm(model:nn.Module, # a trained model
+                        batches, # batches of its inputs: tuples `(x1, x2, ...)`, one tensor per input
+                       ) -> nn.Module|None:
+    "A copy of `model` in eval mode whose BatchNorm running statistics are the plain average over `batches`; None without BatchNorm."
+    if not _batchnorms(model): return None
+    model = copy.deepcopy(model).eval()
+    for bn in _batchnorms(model): bn.reset_running_stats(); bn.momentum = None; bn.train()   # momentum None: a cumulative average
+    with torch.no_grad():
+        for xs in batches: model(*xs)
+    return model.eval()
+
+# %% ../nbs/22a_postprocess.ipynb #d22a0035
+def tile_batches(tiles:TileSet, # the tiles, opened with (at least) `modalities`
+                 modalities, # the inputs, in canonical order (e.g. `postprocessed_model`'s)
+                 bs:int=8, # tiles per batch
+                 device:str='cpu', # where the batches go
+                ):
+    "The tiles' raw images as batches of input tuples, one tensor per modality in `modalities` (as `RAW` scales them: NaN kept)."
+    mods = as_modalities(modalities)
+    for b in range(0, len(tiles.ids), bs):
+        images = [tiles.read(i, with_label=False) for i in tiles.ids[b:b + bs]]
+        yield tuple(_to_batch({m: [t[m] for t in images] for m in mods}, mods, RAW, 'target', device))
+
 # %% ../nbs/22a_postprocess.ipynb #d22a0020
+def runs_inputs(runs) -> tuple:
+    "The modalities a composite of `runs` (run folders) is fed: the union of theirs, in canonical order."
+    read = set().union(*(json.loads((Path(r)/'config.json').read_text())['modalities'] for r in runs))
+    return tuple(m for m in MODALITIES if m in read)
+
 def postprocessed_model(runs:list, # run folders: one, or several to average
                         experts:dict|None=None, # {class: run folder} for class-specific fusion
                         rule:str='claim', # the fusion rule
                         tta=False, # False, or views for `TestTimeAugmentation` ('six', 'd4', 'flips', True)
                         domain:str='target', # the normalisers' domain
                         device:str='cpu', # where the models live
+                        adapt_batchnorm:TileSet|None=None, # tiles whose images give every BatchNorm layer its statistics (AdaBN); None: as trained
+                        bs:int=8, # tiles per batch for those statistics
                        ) -> tuple[nn.Module, tuple]:
-    "A model of raw inputs from trained runs: ensemble, class fusion and TTA as asked; and its input modalities."
+    "A model of raw inputs from trained runs: ensemble, class fusion, BatchNorm statistics and TTA as asked; and its input modalities."
     if not runs: raise ValueError("give at least one run folder")
     load = lambda r: RunModel(r, domain=domain, device=device)
     main = load(runs[0]) if len(runs) == 1 else Ensemble([load(r) for r in runs])
     model = ClassFusion(main, {c: load(r) for c, r in experts.items()}, rule) if experts else main
+    if adapt_batchnorm is not None:
+        model = recompute_batchnorm(model.to(device), tile_batches(adapt_batchnorm, model.inputs, bs, device))
+        if model is None: raise ValueError(f"{[str(r) for r in runs]}: no BatchNorm layer to recompute; predict with the statistics as trained")
     return (TestTimeAugmentation(model, tta) if tta else model).to(device).eval(), model.inputs

@@ -18,12 +18,14 @@ from .train.runs import write_json
 from .data.layout import as_dataset
 from .evaluate import INCOMPLETE
 from .infer import check_output_location, predict_scene, predict_tiles
-from .postprocess import FUSION_RULES, RAW, postprocessed_model
+from .postprocess import FUSION_RULES, RAW, postprocessed_model, runs_inputs
 
 # %% auto #0
-__all__ = ['predict_run', 'check_run_folder', 'clear_predictions', 'predict_cli']
+__all__ = ['BATCHNORM', 'predict_run', 'check_run_folder', 'clear_predictions', 'predict_cli']
 
 # %% ../nbs/23_predict.ipynb #3503c6a7
+BATCHNORM = ('trained', 'adapted')   # BatchNorm statistics at prediction: as trained, or recomputed on the images predicted (AdaBN)
+
 def predict_run(run_dir, # a run folder written by `fit_run` / `c2seg-train`, or a list of them (logits averaged)
                 data, # a dataset folder (path or `DatasetFolder`)
                 out_dir:Path|str, # predictions go here (never inside `data`)
@@ -34,25 +36,26 @@ def predict_run(run_dir, # a run folder written by `fit_run` / `c2seg-train`, or
                 device:str='cpu', # where to run the model
                 experts:dict|None=None, # class-specific fusion: {class (index or name part): run folder}
                 rule:str='claim', # the fusion rule, one of `FUSION_RULES`
+                batchnorm:str='trained', # BatchNorm statistics, one of `BATCHNORM`: 'adapted' recomputes them on the split's images (AdaBN)
                 resume:bool=False, # keep the predictions an interrupted call with the same settings wrote (see `INCOMPLETE`)
                 progress:bool=False, # show progress bars
                ) -> dict:
     "Predict a split's tiles (and its scene, if known) with trained runs and their post-processing; return what was written."
+    if batchnorm not in BATCHNORM: raise ValueError(f"batchnorm must be one of {BATCHNORM}, not {batchnorm!r}")
     runs = [run_dir] if isinstance(run_dir, (str, Path)) else list(run_dir)
-    domain = DOMAIN_OF[split]
-    model, modalities = postprocessed_model(runs, experts, rule, tta, domain, device)
-    data, out_dir = as_dataset(data), Path(out_dir)
+    domain, data, out_dir = DOMAIN_OF[split], as_dataset(data), Path(out_dir)
     t0 = time.time()
+    ts = data.tiles(split, runs_inputs([*runs, *(experts or {}).values()]))
+    model, modalities = postprocessed_model(runs, experts, rule, tta, domain, device, adapt_batchnorm=ts if batchnorm == 'adapted' else None, bs=bs)
     written = dict(run=str(runs[0]) if len(runs) == 1 else [str(r) for r in runs], split=split, tiles=[], scene=None,
-                   experts={str(k): str(v) for k, v in (experts or {}).items()} or None, tta=tta)
-    settings = {k: written[k] for k in ('run', 'split', 'experts', 'tta')} | dict(rule=rule, scene=None if scene is None else str(scene))
+                   experts={str(k): str(v) for k, v in (experts or {}).items()} or None, tta=tta, batchnorm=batchnorm)
+    settings = {k: written[k] for k in ('run', 'split', 'experts', 'tta', 'batchnorm')} | dict(rule=rule, scene=None if scene is None else str(scene))
     marker = out_dir/INCOMPLETE
     if resume and marker.exists() and json.loads(marker.read_text()) != settings:
         raise CLIError(out_dir, f"holds an unfinished set of other settings ({marker} records {json.loads(marker.read_text())})",
                        "Resume with those settings, or give --overwrite to start again.")
     check_output_location(out_dir, data.root)
     write_json(marker, settings)                                  # until the set is complete
-    ts = data.tiles(split, modalities)
     written['tiles'] = [str(p) for p in predict_tiles(model, ts, RAW, modalities, out_dir/'tiles', domain=domain, bs=bs, device=device,
                                                       progress=progress, skip_existing=resume)]
     scene = scene if scene is not None else data.scene_dir(domain)
@@ -109,6 +112,7 @@ def predict_cli(run_dir:Annotated[str, {'nargs': '+'}], # run folders written by
                 tta:str=None, # average logits over views: six (the Top-2 release), d4 (8), flips (4)
                 experts:str=None, # class-specific fusion: CLASS=RUN, comma-separated (e.g. street=runs/msi,water=runs/sar,arable=runs/hsi)
                 rule:Annotated[str, {'choices': FUSION_RULES}]='claim', # claim: experts add their class; decide: they alone decide it
+                batchnorm:Annotated[str, {'choices': BATCHNORM}]='trained', # BatchNorm statistics: as trained, or adapted to the images predicted (AdaBN)
                 bs:int=8, # windows or tiles per forward pass
                 device:str='cpu', # 'cpu', 'cuda', ...
                 overwrite:bool=False, # replace the predictions OUT_DIR holds
@@ -129,7 +133,6 @@ def predict_cli(run_dir:Annotated[str, {'nargs': '+'}], # run folders written by
         if any(out.resolve() == Path(r).resolve() for r in runs): raise CLIError(out, "is a run folder", "Write predictions to a folder of their own, e.g. RUN/predictions.")
         holds = check_output(out, [data, scene], 'predictions', overwrite, resume, resumable=True)   # RUN/predictions is fine: a run is only read
         if overwrite and holds: clear_predictions(out)
-        w = predict_run(run_dir, data, out, split, scene, tta or False, bs, device, dict(pairs) or None, rule, resume=resume,
+        w = predict_run(run_dir, data, out, split, scene, tta or False, bs, device, dict(pairs) or None, rule, batchnorm, resume=resume,
                         progress=not quiet and sys.stdout.isatty())   # fastprogress writes to stdout: a bar on a terminal only
     print(f"{len(w['tiles'])} tile predictions in {out/'tiles'}" + (f"; scene prediction {w['scene']}" if w['scene'] else '') + f" ({w['seconds']} s)")
-

@@ -6,7 +6,7 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/study.html.md"""
 
 # %% ../nbs/25_study.ipynb #2a961fea
 from __future__ import annotations
-import copy, csv, json, re, shutil, sys, time
+import csv, json, re, shutil, sys, time
 from pathlib import Path
 from typing import Annotated, NamedTuple
 import numpy as np
@@ -25,22 +25,24 @@ from .data.synth import write_synth
 from .evaluate import evaluate
 from .floor import linear_floor
 from .methods.registry import load_methods, method_spec
-from .metrics import DEFAULT_CONVENTION, confusion_matrix, predict_labels, scores_from_cm
-from .predict import predict_run
+from .metrics import DEFAULT_CONVENTION, model_confusion, scores_from_cm
+from .postprocess import recompute_batchnorm
+from .predict import BATCHNORM, predict_run
 from .train.recipe import first_stage, parse_options, plan, resume_differences
 from .train.runs import environment, write_json
 from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predictions
 
 # %% auto #0
-__all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'first_stage_arm',
-           'with_first_stages', 'recompute_batchnorm', 'source_batchnorm_miou', 'study_run', 'model_inputs',
-           'floor_inputs', 'study_floor', 'summarize_runs', 'paired_differences', 'results_markdown', 'Published',
-           'paper_comparison', 'write_tables', 'plot_domain_gap', 'write_figures', 'prepare_study_dir', 'run_study',
-           'challenge_table', 'run_studies', 'study_cli']
+__all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'training_arm',
+           'first_stage_arm', 'with_first_stages', 'source_batchnorm_miou', 'study_run', 'model_inputs', 'floor_inputs',
+           'study_floor', 'summarize_runs', 'paired_differences', 'results_markdown', 'Published', 'paper_comparison',
+           'write_tables', 'plot_domain_gap', 'write_figures', 'prepare_study_dir', 'run_study', 'challenge_table',
+           'run_studies', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
-STUDY_VARIANTS = ('unet[cafe=sqrt]', 'unet[adapt=entropy]', 'unet[adapt=entropy=0]', 'uda[adversarial=0]')   # additions, and adaptation controls, as rows of their own (`parse_arm`)
+STUDY_VARIANTS = ('unet[cafe=sqrt]', 'unet[adapt=entropy]', 'unet[adapt=entropy=0]', 'uda[adversarial=0]',   # additions, and adaptation controls, as rows of their own (`parse_arm`)
+                  'unet[batchnorm=adapted]', 'uda_source[batchnorm=adapted]', 'cafe[batchnorm=adapted]')       # AdaBN: target statistics, no training of their own
 PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU),
             'full': dict(preset='ab-fullsize', seeds=(0, 1, 2), epochs=None, size='small', methods=None,
                          overrides=_CPU | {'unet': dict(lr=3e-3), 'deeplabv3plus': dict(lr=1e-2), 'segnet': dict(lr=1e-2),
@@ -48,18 +50,21 @@ PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', meth
             'paper': dict(preset=None, seeds=(0, 1, 2), epochs=None, size='paper', methods=None, overrides={})}   # the real data, on a GPU
 
 # %% ../nbs/25_study.ipynb #8478b42d
-def parse_arm(arm:str, # 'method' or 'method[KEY=VALUE;...]': options (including cafe=), or adapt=LEVELS
+def parse_arm(arm:str, # 'method' or 'method[KEY=VALUE;...]': options (including cafe=), adapt=LEVELS, or batchnorm=adapted
              ) -> tuple[str, dict]:
-    "The method of a study row and the recipe arguments its brackets add (`options`, `adapt`)."
+    "The method of a study row and what its brackets add: recipe arguments (`options`, `adapt`) and how it predicts (`batchnorm`)."
     m = re.fullmatch(r'\s*([\w-]+)\s*(?:\[(.*)\])?\s*', arm)
     if not m: raise ValueError(f"study row {arm!r}: write a method, or method[KEY=VALUE;...] (e.g. unet[cafe=sqrt])")
-    method, options, adapt = m.group(1), {}, None
+    method, options, adapt, batchnorm = m.group(1), {}, None, None
     for item in filter(None, (x.strip() for x in (m.group(2) or '').split(';'))):
         key, sep, value = item.partition('=')
         if not sep: raise ValueError(f"study row {arm!r}: {item!r} is not KEY=VALUE")
         if key.strip() == 'adapt': adapt = value.strip()
+        elif key.strip() == 'batchnorm':
+            batchnorm = value.strip()
+            if batchnorm not in BATCHNORM: raise ValueError(f"study row {arm!r}: batchnorm must be one of {BATCHNORM}, not {batchnorm!r}")
         else: options |= parse_options(item)
-    return method, {k: v for k, v in dict(options=options, adapt=adapt).items() if v}
+    return method, {k: v for k, v in dict(options=options, adapt=adapt, batchnorm=batchnorm).items() if v}
 
 # %% ../nbs/25_study.ipynb #c05b44b8
 def arm_folder(arm:str) -> str:
@@ -70,6 +75,15 @@ def arm_folder(arm:str) -> str:
 def split_arms(text:str) -> tuple:
     "Comma-separated study rows, commas inside brackets kept: 'unet,unet[adapt=output,entropy]'."
     return tuple(a.strip() for a in re.split(r',(?![^\[]*\])', text) if a.strip())
+
+# %% ../nbs/25_study.ipynb #3b7e0a02
+def training_arm(arm:str, # a study row (`parse_arm`)
+                ) -> str:
+    "The row whose run `arm` predicts with: `arm` without what changes only its prediction ('cafe[batchnorm=adapted;fusion=sum]' -> 'cafe[fusion=sum]')."
+    m = re.fullmatch(r'\s*([\w-]+)\s*(?:\[(.*)\])?\s*', arm)
+    if not m: parse_arm(arm)                                      # its error names the fix
+    kept = [x.strip() for x in (m.group(2) or '').split(';') if x.strip() and x.partition('=')[0].strip() != 'batchnorm']
+    return m.group(1) + (f"[{';'.join(kept)}]" if kept else '')
 
 # %% ../nbs/25_study.ipynb #6d2b0a02
 def first_stage_arm(arm:str, # a study row (`parse_arm`)
@@ -90,19 +104,6 @@ def with_first_stages(arms) -> tuple:
         if arm not in out: out.append(arm)
     return tuple(out)
 
-# %% ../nbs/25_study.ipynb #5b0e1a02
-def recompute_batchnorm(model:nn.Module, # a trained model
-                        batches, # batches `(*inputs, label)` whose statistics the BatchNorm layers take
-                       ) -> nn.Module|None:
-    "A copy of `model` in eval mode whose BatchNorm running statistics are the plain average over `batches`; None without BatchNorm."
-    norms = lambda m: [x for x in m.modules() if isinstance(x, nn.modules.batchnorm._BatchNorm) and x.track_running_stats]
-    if not norms(model): return None
-    model = copy.deepcopy(model).eval()
-    for bn in norms(model): bn.reset_running_stats(); bn.momentum = None; bn.train()   # momentum None: a cumulative average
-    with torch.no_grad():
-        for *xs, _ in batches: model(*xs)
-    return model.eval()
-
 # %% ../nbs/25_study.ipynb #5b0e1a05
 def source_batchnorm_miou(model:nn.Module, # a trained model
                           train, # source training batches `(*inputs, label)`: their BatchNorm statistics are recomputed
@@ -110,10 +111,9 @@ def source_batchnorm_miou(model:nn.Module, # a trained model
                           convention:str=DEFAULT_CONVENTION, # the scorer's convention
                          ) -> float|None:
     "Validation mIoU of `model` with BatchNorm statistics recomputed on `train` alone (`recompute_batchnorm`); None without BatchNorm."
-    model = recompute_batchnorm(model, train)
+    model = recompute_batchnorm(model, (b[:-1] for b in train))
     if model is None: return None
-    with torch.no_grad(): cm = sum(confusion_matrix(predict_labels(model(*xs), convention), y) for *xs, y in valid)
-    return float(scores_from_cm(cm, convention)['miou'])
+    return float(scores_from_cm(model_confusion(model, valid, convention), convention)['miou'])
 
 # %% ../nbs/25_study.ipynb #7a9e0c02
 def _score_target(pred_dir:Path, data:DatasetFolder, written:dict) -> dict|None:
@@ -123,7 +123,7 @@ def _score_target(pred_dir:Path, data:DatasetFolder, written:dict) -> dict|None:
     if not data.tiles('test', ('msi',)).has_label: return None
     return evaluate(pred_dir/'tiles', data.root/'test')
 
-def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/seed<seed>`, its predictions to `predictions/...`
+def study_run(out:Path, # the study's folder: the run goes to `runs/<training_arm(method)>/seed<seed>`, its predictions to `predictions/<method>/...`
               data:DatasetFolder, # the dataset
               method:str, # a registered method, or a row with additions (`parse_arm`, e.g. 'unet[cafe=sqrt]')
               seed:int, # the seed
@@ -134,8 +134,9 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
               resume:bool=False, # reuse the run if it finished, continue it from its checkpoint if it was interrupted
              ) -> dict:
     "Train one method with one seed under `clean`, predict and score the target city; a record of the run (`source_bn_miou` for a row that adapts)."
-    name = f"{arm_folder(method)}/seed{seed}"
-    run_dir, (base, additions) = out/'runs'/name, parse_arm(method)
+    name, (base, additions) = f"{arm_folder(method)}/seed{seed}", parse_arm(method)
+    batchnorm, run_dir = additions.pop('batchnorm', 'trained'), out/'runs'/arm_folder(training_arm(method))/f'seed{seed}'
+    resume = resume or (batchnorm != 'trained' and (run_dir/'final.json').exists())   # a row of its training row's run: reused
     p = plan(data, base, size, 'clean', seed, device=device, **additions, **(overrides or {}))
     if resume and (run_dir/'config.json').exists():
         diff = resume_differences(run_dir, p)
@@ -145,7 +146,7 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<method>/see
     adapts = bool(method_spec(base).adaptation or additions.get('adapt'))   # target batches go through its BatchNorm layers in train mode
     if not quiet: print(f"\n== {method}, seed {seed}: " + ("finished earlier, reused" if done else "adapting to the target city" if adapts else "training on the source city"))
     learn, final = p.fit(run_dir, resume=resume, quiet=quiet)   # a finished run's checkpoint is its last epoch: nothing is retrained
-    written = predict_run(run_dir, data, out/'predictions'/name, device=str(learn.dls.device))
+    written = predict_run(run_dir, data, out/'predictions'/name, device=str(learn.dls.device), batchnorm=batchnorm)
     inputs = model_inputs(learn.model, learn.c2seg_config['modalities'])
     kept = final['best_miou'] if learn.c2seg_config['select'] != 'last' else (final.get('last') or {}).get('miou')   # 'last': the last epoch's weights are kept
     source_bn = source_batchnorm_miou(learn.model, learn.dls.train, learn.dls.valid) if adapts else None

@@ -72,6 +72,10 @@ def test_synth_train_predict_evaluate(tmp_path):
     assert 'miou' in text and 'kappa' in text
     table = run('c2seg-evaluate', str(pred/'tiles'), str(data/'test')).stdout
     assert '| class |' in table or 'mIoU' in table
+    run('c2seg-predict', str(run_dir), str(data), str(tmp_path/'pred_adabn'), '--batchnorm', 'adapted', '--quiet')
+    assert json.loads((tmp_path/'pred_adabn'/'predict.json').read_text())['batchnorm'] == 'adapted'   # AdaBN: target-image statistics
+    r = run('c2seg-predict', str(run_dir), str(data), str(tmp_path/'pred_x'), '--batchnorm', 'target', ok=False)
+    assert r.returncode != 0 and "invalid choice: 'target'" in r.stderr
 
 def test_train_highdan_released_protocol(tmp_path):
     "A method registered through an entry point, its protocol and options, from the command line; then predicted."

@@ -21,7 +21,7 @@ from fastai.torch_core import trainable_params
 from ..data.loaders import BatchTransform, C2SegTiles, show_batch
 from ..callback.adversarial import ALIGNMENT_LEVELS, DomainAdversarial
 from ..callback.enhancement import CategoryEnhancement, check_weighting
-from ..metrics import confusion_matrix, predict_labels, scores_from_cm, seg_metrics
+from ..metrics import model_confusion, predict_labels, scores_from_cm, seg_metrics
 from ..methods.registry import build_model, method_spec
 from .distributed import batches_per_rank, distributed_training, is_main_process, set_mixed_precision, world_size
 from ..data.io import atomic_path
@@ -58,9 +58,7 @@ class TargetValidation(Callback):
                                     device=self.dls.device, after_batch=BatchTransform(self.dls.modalities))
     def after_epoch(self):
         model, was_training = self.learn.model, self.learn.model.training
-        model.eval(); cm = 0
-        with torch.no_grad():
-            for *xs, y in self.target_dl: cm = cm + confusion_matrix(predict_labels(model(*xs), self.convention), y)
+        cm = model_confusion(model.eval(), self.target_dl, self.convention)
         model.train(was_training)
         s = scores_from_cm(cm, self.convention)
         self.learn.extra_scores = {f'target_{k}': float(s[k]) for k in METRIC_KEYS}
