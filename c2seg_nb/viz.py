@@ -131,16 +131,21 @@ def plot_sample(sample:dict, bands:dict, title:str|None=None, size:float=2.2, hs
 def plot_predictions(image:np.ndarray, # `H×W×3` display image (e.g. `nir_false_colour(...)`)
                      predictions:dict, # {model name: H×W labels}
                      truth:np.ndarray|None=None, # H×W ground truth, shown last
-                     image_title:str='false colour', size:float=2.2) -> Figure:
+                     image_title:str='false colour', size:float=2.2,
+                     ncols:int=6, # panels per row; more wrap to the next row
+                    ) -> Figure:
     "Side-by-side panels: the image, each model's prediction, and the truth, with one legend."
     n = 1 + len(predictions) + (truth is not None)
-    fig, axs = plt.subplots(1, n, figsize=(min(10, size*n) + 1.8, size + 0.4), layout='constrained', squeeze=False)
-    show_image(axs[0, 0], image, image_title)
+    cols = min(n, ncols); rows = -(-n // cols)
+    fig, axs = plt.subplots(rows, cols, figsize=(min(10, size*cols) + 1.8, rows * (size + 0.4)), layout='constrained', squeeze=False)
+    panels = list(axs.flat)
+    for ax in panels[n:]: ax.remove()                        # the last row's empty places
+    show_image(panels[0], image, image_title)
     present = set()
-    for ax, (name, pred) in zip(axs[0, 1:], predictions.items()):
+    for ax, (name, pred) in zip(panels[1:], predictions.items()):
         show_labels(ax, pred, name); present |= set(np.unique(pred).tolist())
     if truth is not None:
-        show_labels(axs[0, -1], truth, 'ground truth'); present |= set(np.unique(truth).tolist())
+        show_labels(panels[n - 1], truth, 'ground truth'); present |= set(np.unique(truth).tolist())
     class_legend(fig, present)
     return fig
 
