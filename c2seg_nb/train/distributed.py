@@ -134,6 +134,9 @@ class C2SegDistributed(DistributedTrainer):
         if self.old_target is not None:
             self.learn.dls.target = shard_target(self.old_target, rank_distrib(), world_size())
             self.learn.dls.target.device = dev
+            resumed = getattr(self.learn, 'resume_target_state', None)   # a resumed run: the shard goes on where this rank's stopped
+            if resumed is not None: self.learn.dls.target.load_state_dict(resumed)
+            self.learn.resume_target_state = None
         if rank_distrib(): self.learn.logger = lambda *a, **k: None
     def _wrap_dl(self, dl):
         if isinstance(dl, DistributedDL): return dl

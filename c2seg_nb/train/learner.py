@@ -17,7 +17,7 @@ from fastai.callback.progress import ProgressCallback   # fastai's progress bar,
 from fastai.callback.schedule import ParamScheduler   # importing it also patches Learner.fit_one_cycle
 from fastai.data.load import DataLoader
 from fastai.learner import Learner
-from fastai.torch_core import trainable_params
+from fastai.torch_core import rank_distrib, trainable_params
 from ..data.loaders import BatchTransform, C2SegTiles, show_batch
 from ..callback.adversarial import ALIGNMENT_LEVELS, DomainAdversarial
 from ..callback.enhancement import CategoryEnhancement, check_weighting
@@ -239,16 +239,21 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
            ) -> dict:
     "Train with the method's schedule (one-cycle or poly), recording the run; returns `final.json`'s content."
     run_dir, tracker, main = Path(learn.path), learn.run_tracker, is_main_process()
-    if resume and world_size() > 1: raise ValueError("resuming a distributed run is not supported yet (its checkpoint holds rank 0's random state only); resume with one process")
     learn.resume_epoch = 0
     schedule = _schedule(learn, epochs)
     if schedule is not None: learn.add_cb(schedule)           # before a resume restores its state (plateau)
     if resume and (run_dir/'checkpoint.pth').exists():
         ckpt = torch.load(run_dir/'checkpoint.pth', weights_only=False)
         if ckpt['n_epoch'] != epochs: raise ValueError(f"{run_dir}: the checkpoint is from a {ckpt['n_epoch']}-epoch run, not {epochs}.")
+        ranks = ckpt.get('rng_ranks') or [ckpt['rng']]           # every rank's generators (one process: rank 0's alone)
+        if len(ranks) != world_size():
+            n = len(ranks)
+            raise ValueError(f"{run_dir}: the checkpoint is from a run of {n} process{'es' * (n > 1)}, not {world_size()}, and resumes exactly only with "
+                             f"as many: resume it with {n} (" + ("without accelerate launch" if n == 1 else f"accelerate launch --num_processes {n}") + "), or train it again.")
         learn.model.load_state_dict(ckpt['model'])
         learn.create_opt(); learn.opt.load_state_dict(ckpt['opt'])
-        set_rng_state(learn.dls, ckpt['rng'])
+        set_rng_state(learn.dls, ranks[rank_distrib()])
+        learn.resume_target_state = ranks[rank_distrib()].get('target')   # for this rank's shard of the target stream (`C2SegDistributed`)
         load_callback_states(learn, ckpt.get('callbacks', {}))
         tracker.best, tracker.best_epoch, tracker.smooth_loss_state = ckpt['best'], ckpt['best_epoch'], ckpt['smooth_loss']
         learn.resume_epoch = ckpt['epoch'] + 1

@@ -10,6 +10,7 @@ import csv, importlib.metadata, json, platform, random
 from pathlib import Path
 import numpy as np
 import torch
+import torch.distributed as dist
 import c2seg_nb.core                                   # before fastai: it silences fastai's torch.jit.script warning
 from torch.nn.parallel import DistributedDataParallel
 from fastai.callback.core import Callback
@@ -19,8 +20,8 @@ from ..data.norm import Normalizer, tiles_fingerprint
 from ..methods.registry import build_model, method_spec
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'environment', 'data_fingerprint', 'write_json', 'rng_state', 'set_rng_state', 'callback_states',
-           'load_callback_states', 'RunTracker', 'load_run']
+__all__ = ['RUN_FILES', 'environment', 'data_fingerprint', 'write_json', 'rng_state', 'set_rng_state', 'every_rank',
+           'callback_states', 'load_callback_states', 'RunTracker', 'load_run']
 
 # %% ../../nbs/17_train.runs.ipynb #060a9089
 RUN_FILES = ('config.json', 'normalizer.json', 'history.csv', 'model.pth', 'checkpoint.pth', 'final.json')
@@ -63,6 +64,14 @@ def set_rng_state(dls, state:dict):
     dls.train.rng.setstate(state['train_dl'])
     if 'cuda' in state and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state['cuda'])
     if 'target' in state and getattr(dls, 'target', None) is not None: dls.target.load_state_dict(state['target'])
+
+# %% ../../nbs/17_train.runs.ipynb #17b0a002
+def every_rank(obj) -> list:
+    "`obj` of every process of a distributed job, in rank order (all of them call it); `[obj]` in a single process."
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() < 2: return [obj]
+    out = [None] * dist.get_world_size()
+    dist.all_gather_object(out, obj)
+    return out
 
 # %% ../../nbs/17_train.runs.ipynb #2b903273
 def callback_states(learn) -> dict:
@@ -107,13 +116,16 @@ class RunTracker(Callback):
             self.best, self.best_epoch = score, self.epoch
             if write: self.best_state = {k: v.detach().to('cpu', copy=True) for k, v in model.state_dict().items()}   # written with the next checkpoint; off the GPU
         self.last = row
-        if not write or ((self.epoch + 1) % self.checkpoint_every and self.epoch + 1 < self.n_epoch): return
+        if (self.epoch + 1) % self.checkpoint_every and self.epoch + 1 < self.n_epoch: return
+        rngs = every_rank(rng_state(self.dls))          # every rank takes part; rank 0 writes them all
+        if not write: return
         if self.best_state is not None:
             with atomic_path(self.run_dir/'model.pth') as tmp: torch.save(self.best_state, tmp)
             self.best_state = None
         ckpt = dict(epoch=self.epoch, n_epoch=self.n_epoch, model=model.state_dict(), opt=self.learn.opt.state_dict(),
-                    rng=rng_state(self.dls), callbacks=callback_states(self.learn), best=self.best, best_epoch=self.best_epoch,
+                    rng=rngs[0], callbacks=callback_states(self.learn), best=self.best, best_epoch=self.best_epoch,
                     smooth_loss=dict(count=self.recorder.smooth_loss.count, val=self.recorder.smooth_loss.val))
+        if len(rngs) > 1: ckpt['rng_ranks'] = rngs
         with atomic_path(self.run_dir/'checkpoint.pth') as tmp: torch.save(ckpt, tmp)
 
 # %% ../../nbs/17_train.runs.ipynb #e7ed56dd
