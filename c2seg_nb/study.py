@@ -448,9 +448,11 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     for f in earlier: shutil.rmtree(f) if f.is_dir() else f.unlink()   # the replaced study goes once the new one's inputs are known good
     epochs = epochs or p['epochs']
     start = lambda m, seed: {'init': str(out/'runs'/arm_folder(first_stage_arm(m))/f'seed{seed}')} if first_stage_arm(m) else {}   # a second stage from its first's run
+    arms = with_first_stages(methods)
+    arms = (*[m for m in arms if training_arm(m) == m], *[m for m in arms if training_arm(m) != m])   # rows that predict with another row's runs come after it
     runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(parse_arm(m)[0], {}) | ({'epochs': epochs} if epochs else {}) | start(m, seed),
                       device, quiet, resume)
-            for m in with_first_stages(methods) for seed in (seeds or p['seeds'])]
+            for m in arms for seed in (seeds or p['seeds'])]
     floors = [study_floor(out, data, r['inputs'], r['hsi']) for r in {r['floor_of']: r for r in runs}.values()]   # one per set of inputs read
     rows = summarize_runs(floors + runs)
     markdown = results_markdown(rows, profile, data)
