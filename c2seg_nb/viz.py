@@ -137,13 +137,15 @@ def plot_predictions(image:np.ndarray, # `H×W×3` display image (e.g. `nir_fals
     "Side-by-side panels: the image, each model's prediction, and the truth, with one legend."
     n = 1 + len(predictions) + (truth is not None)
     cols = min(n, ncols); rows = -(-n // cols)
-    fig, axs = plt.subplots(rows, cols, figsize=(min(10, size*cols) + 1.8, rows * (size + 0.4)), layout='constrained', squeeze=False)
+    side = min(size, 10 / cols)                              # at most 10 inches of panels across
+    fig, axs = plt.subplots(rows, cols, figsize=(side*cols + 1.8, rows * (side + 0.5)), layout='constrained', squeeze=False)
     panels = list(axs.flat)
     for ax in panels[n:]: ax.remove()                        # the last row's empty places
     show_image(panels[0], image, image_title)
     present = set()
     for ax, (name, pred) in zip(panels[1:], predictions.items()):
-        show_labels(ax, pred, name); present |= set(np.unique(pred).tolist())
+        title = name.replace('[', '\n[') if len(name) > 16 else name   # a long row name, 'cafe[batchnorm=adapted]': its options on a line of their own
+        show_labels(ax, pred, title); present |= set(np.unique(pred).tolist())
     if truth is not None:
         show_labels(panels[n - 1], truth, 'ground truth'); present |= set(np.unique(truth).tolist())
     class_legend(fig, present)
