@@ -50,13 +50,18 @@ PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', meth
             'paper': dict(preset=None, seeds=(0, 1, 2), epochs=None, size='paper', methods=None, overrides={})}   # the real data, on a GPU
 
 # %% ../nbs/25_study.ipynb #8478b42d
+def _arm_items(arm:str) -> tuple[str, list]:
+    "A study row's method and its bracketed `KEY=VALUE` items, as written."
+    m = re.fullmatch(r'\s*([\w-]+)\s*(?:\[(.*)\])?\s*', arm)
+    if not m: raise ValueError(f"study row {arm!r}: write a method, or method[KEY=VALUE;...] (e.g. unet[cafe=sqrt])")
+    return m.group(1), [x.strip() for x in (m.group(2) or '').split(';') if x.strip()]
+
 def parse_arm(arm:str, # 'method' or 'method[KEY=VALUE;...]': options (including cafe=), adapt=LEVELS, or batchnorm=adapted
              ) -> tuple[str, dict]:
     "The method of a study row and what its brackets add: recipe arguments (`options`, `adapt`) and how it predicts (`batchnorm`)."
-    m = re.fullmatch(r'\s*([\w-]+)\s*(?:\[(.*)\])?\s*', arm)
-    if not m: raise ValueError(f"study row {arm!r}: write a method, or method[KEY=VALUE;...] (e.g. unet[cafe=sqrt])")
-    method, options, adapt, batchnorm = m.group(1), {}, None, None
-    for item in filter(None, (x.strip() for x in (m.group(2) or '').split(';'))):
+    method, items = _arm_items(arm)
+    options, adapt, batchnorm = {}, None, None
+    for item in items:
         key, sep, value = item.partition('=')
         if not sep: raise ValueError(f"study row {arm!r}: {item!r} is not KEY=VALUE")
         if key.strip() == 'adapt': adapt = value.strip()
@@ -80,10 +85,9 @@ def split_arms(text:str) -> tuple:
 def training_arm(arm:str, # a study row (`parse_arm`)
                 ) -> str:
     "The row whose run `arm` predicts with: `arm` without what changes only its prediction ('cafe[batchnorm=adapted;fusion=sum]' -> 'cafe[fusion=sum]')."
-    m = re.fullmatch(r'\s*([\w-]+)\s*(?:\[(.*)\])?\s*', arm)
-    if not m: parse_arm(arm)                                      # its error names the fix
-    kept = [x.strip() for x in (m.group(2) or '').split(';') if x.strip() and x.partition('=')[0].strip() != 'batchnorm']
-    return m.group(1) + (f"[{';'.join(kept)}]" if kept else '')
+    method, items = _arm_items(arm)
+    kept = [x for x in items if x.partition('=')[0].strip() != 'batchnorm']
+    return method + (f"[{';'.join(kept)}]" if kept else '')
 
 # %% ../nbs/25_study.ipynb #6d2b0a02
 def first_stage_arm(arm:str, # a study row (`parse_arm`)
