@@ -127,6 +127,11 @@ def _score_target(pred_dir:Path, data:DatasetFolder, written:dict) -> dict|None:
     if not data.tiles('test', ('msi',)).has_label: return None
     return evaluate(pred_dir/'tiles', data.root/'test')
 
+def _source_classes(scores:dict, # `scores_from_cm` on the source validation split
+                   ) -> dict:
+    "Its per-class IoU and the labelled pixels of each scored class: where a row gains or loses against its floor."
+    return dict(iou=[float(x) for x in scores['iou']], pixels=[int(x) for x in scores['cm'][scores['classes']].sum(1)])
+
 def study_run(out:Path, # the study's folder: the run goes to `runs/<training_arm(method)>/seed<seed>`, its predictions to `predictions/<method>/...`
               data:DatasetFolder, # the dataset
               method:str, # a registered method, or a row with additions (`parse_arm`, e.g. 'unet[cafe=sqrt]')
@@ -137,7 +142,7 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<training_ar
               quiet:bool=False, # no progress bar or epoch table
               resume:bool=False, # reuse the run if it finished, continue it from its checkpoint if it was interrupted
              ) -> dict:
-    "Train one method with one seed under `clean`, predict and score the target city; a record of the run (`source_bn_miou` for a row that adapts)."
+    "Train one method with one seed under `clean`, predict and score the target city; a record of the run (`source_bn_miou` for a row that adapts, `source_valid_classes` per class)."
     name, (base, additions) = f"{arm_folder(method)}/seed{seed}", parse_arm(method)
     batchnorm, run_dir = additions.pop('batchnorm', 'trained'), out/'runs'/arm_folder(training_arm(method))/f'seed{seed}'
     resume = resume or (batchnorm != 'trained' and (run_dir/'final.json').exists())   # a row of its training row's run: reused
@@ -154,7 +159,8 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<training_ar
     inputs = model_inputs(learn.model, learn.c2seg_config['modalities'])
     kept = final['best_miou'] if learn.c2seg_config['select'] != 'last' else (final.get('last') or {}).get('miou')   # 'last': the last epoch's weights are kept
     source_bn = source_batchnorm_miou(learn.model, learn.dls.train, learn.dls.valid) if adapts else None
-    return dict(method=method, seed=seed, source_valid_miou=kept, source_bn_miou=source_bn, best_epoch=final['best_epoch'],
+    per_class = _source_classes(scores_from_cm(model_confusion(learn.model, learn.dls.valid)))   # the kept weights, as kept
+    return dict(method=method, seed=seed, source_valid_miou=kept, source_bn_miou=source_bn, source_valid_classes=per_class, best_epoch=final['best_epoch'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
                 lr=learn.lr, epochs=final['epochs'], hsi=learn.c2seg_config['hsi'], inputs=list(inputs),
                 floor_of=floor_inputs(inputs, learn.c2seg_config['hsi']), diverged=final.get('diverged'))
@@ -183,7 +189,8 @@ def study_floor(out:Path, # the study's folder: the floor's target prediction go
     "The linear floor (`linear_floor`) on the study's data and `inputs`, as a record like `study_run`'s."
     name = floor_inputs(inputs, hsi)
     f = linear_floor(data, hsi=hsi, modalities=inputs, seed=seed, out_dir=out/'predictions'/f'linear_floor_{name}')
-    return dict(method=f'linear floor (LDA, {name})', seed=seed, source_valid_miou=f['source_valid']['miou'], best_epoch=None,
+    return dict(method=f'linear floor (LDA, {name})', seed=seed, source_valid_miou=f['source_valid']['miou'],
+                source_valid_classes=_source_classes(f['source_valid']), best_epoch=None,
                 target=f['target'], n_params=sum(p.numel() for p in f['model'].parameters()), lr=None, epochs=None, hsi=hsi,
                 inputs=list(inputs), floor_of=name, floor=True)
 
@@ -194,7 +201,7 @@ def _mean_std(values) -> tuple[float, float]:
 
 def summarize_runs(runs:list[dict], # records of `study_run` and `study_floor`
                   ) -> list[dict]:
-    "One row per method: seeds, parameters (M), learning rate, epochs, (mean, std) over seeds of every score, the floor flag and rank."
+    "One row per method: seeds, parameters (M), learning rate, epochs, (mean, std) over seeds of every score, per-class IoU means, the floor flag and rank."
     rows = []
     for m in dict.fromkeys(r['method'] for r in runs):
         rs = [r for r in runs if r['method'] == m]
@@ -204,6 +211,9 @@ def summarize_runs(runs:list[dict], # records of `study_run` and `study_floor`
         for k in METRIC_KEYS: row[k] = _mean_std(r['target'][k] if r['target'] else None for r in rs)
         scored = [r['target']['iou'] for r in rs if r['target']]
         row['iou'] = np.mean(scored, 0) if scored else None
+        per_class = [r['source_valid_classes'] for r in rs if r.get('source_valid_classes')]   # studies before this record have none
+        row['source_iou'] = np.mean([c['iou'] for c in per_class], 0) if per_class else None
+        row['source_pixels'] = per_class[0]['pixels'] if per_class else None                    # the same split for every seed
         rows.append(row)
     floors = {r['floor_of']: r['source_valid_miou'][0] for r in rows if r['floor']}
     for r in rows:                       # a row that adapts is judged with source-only BatchNorm statistics (`source_bn_miou`)
@@ -220,7 +230,7 @@ def paired_differences(runs:list[dict], # records of `study_run` and `study_floo
                        a:str, # the row whose scores come first
                        b:str, # the row subtracted: another method (paired by seed) or a floor (its one fit, for every seed)
                       ) -> dict:
-    "Per-seed differences `a − b` of source-validation and target mIoU (target None where either is unscored)."
+    "Per-seed differences `a − b` of the judged source-validation mIoU and of target mIoU (target None where either is unscored)."
     ra, rb = ({r['seed']: r for r in runs if r['method'] == m} for m in (a, b))
     for m, r in ((a, ra), (b, rb)):
         if not r: raise ValueError(f"no runs of {m!r} among the records: {sorted(set(x['method'] for x in runs))}")
@@ -228,7 +238,8 @@ def paired_differences(runs:list[dict], # records of `study_run` and `study_floo
     seeds = sorted(ra) if fit else sorted(set(ra) & set(rb))
     if not seeds: raise ValueError(f"{a!r} and {b!r} share no seed to pair")
     other = lambda s: fit or rb[s]
-    source = [ra[s]['source_valid_miou'] - other(s)['source_valid_miou'] for s in seeds]
+    judged = lambda r: r['source_valid_miou'] if r.get('source_bn_miou') is None else r['source_bn_miou']   # as `summarize_runs` judges a row that adapts
+    source = [judged(ra[s]) - judged(other(s)) for s in seeds]
     scored = all(ra[s]['target'] and other(s)['target'] for s in seeds)
     target = [ra[s]['target']['miou'] - other(s)['target']['miou'] for s in seeds] if scored else None
     return dict(a=a, b=b, seeds=seeds, source_valid=source, target=target)
@@ -301,7 +312,7 @@ def write_tables(out:Path, # the study's folder
                  ours:str='synthetic benchmark, `small` models from scratch', # `paper_comparison`'s note on our rows
                  real_data:bool=False, # our rows were scored on the real C2Seg (`paper_comparison`)
                 ):
-    "table.md, table.csv and paper_comparison.md; per_class.csv and per_class.md where target scores exist."
+    "table.md, table.csv and paper_comparison.md; per_class.csv/.md where target scores exist, per_class_source.csv/.md where source ones do."
     (out/'table.md').write_text(markdown)
     (out/'paper_comparison.md').write_text(paper_comparison(rows, ours, real_data))
     with open(out/'table.csv', 'w', newline='') as f:
@@ -309,27 +320,37 @@ def write_tables(out:Path, # the study's folder
                                       + [x for k, _ in _TABLE_METRICS for x in (f'target_{k}', f'target_{k}_std')])
         for r in rows: w.writerow([r['method'], r['params_M'], r['seeds'], r['floor_of'], r['floor'], r['under_trained'], r['rank'], *r['source_valid_miou'], *r['source_bn_miou']]
                                   + [x for k, _ in _TABLE_METRICS for x in r[k]])
-    scored = [r for r in rows if r['iou'] is not None]
+    _per_class_tables(out/'per_class', rows, 'iou', 'Target IoU per class (%), mean over seeds.')
+    with_source = [r for r in rows if r.get('source_pixels')]
+    empty = [CLASS_NAMES[c] for c, n in zip(_SCORED, with_source[0]['source_pixels']) if n == 0] if with_source else []
+    _per_class_tables(out/'per_class_source', rows, 'source_iou', 'Source-validation IoU per class (%), as kept, mean over seeds.'
+                      + (f" No validation pixel is labelled {', '.join(empty)}: their IoU is 0 under the `rse` convention, so no row "
+                         f"can score above {100*(len(_SCORED) - len(empty))/len(_SCORED):.1f} % mIoU on this split." if empty else ''))
+
+_SCORED = [c for c in range(len(CLASS_NAMES)) if c != IGNORE_INDEX]   # the 13 classes the `rse` convention scores
+
+def _per_class_tables(stem:Path, rows:list[dict], key:str, title:str):
+    "`stem`.csv and `stem`.md: the per-class IoU `row[key]` of every row that has it (%), one column per row; nothing if none has."
+    scored = [r for r in rows if r.get(key) is not None]
     if not scored: return
-    classes = [c for c in range(len(CLASS_NAMES)) if c != IGNORE_INDEX]
-    with open(out/'per_class.csv', 'w', newline='') as f:
+    with open(stem.with_suffix('.csv'), 'w', newline='') as f:
         w = csv.writer(f); w.writerow(['class'] + [r['method'] for r in scored])
-        for i, c in enumerate(classes): w.writerow([CLASS_NAMES[c]] + [f"{100*r['iou'][i]:.2f}" for r in scored])
-    pc = ['| class | ' + ' | '.join(r['method'] for r in scored) + ' |', '|---|' + '---|'*len(scored)]
-    pc += [f"| {CLASS_NAMES[c]} | " + ' | '.join(f"{100*r['iou'][i]:.1f}" for r in scored) + ' |' for i, c in enumerate(classes)]
-    (out/'per_class.md').write_text('Target IoU per class (%), mean over seeds.\n\n' + '\n'.join(pc) + '\n')
+        for i, c in enumerate(_SCORED): w.writerow([CLASS_NAMES[c]] + [f"{100*r[key][i]:.2f}" for r in scored])
+    md = ['| class | ' + ' | '.join(r['method'] for r in scored) + ' |', '|---|' + '---|'*len(scored)]
+    md += [f"| {CLASS_NAMES[c]} | " + ' | '.join(f"{100*r[key][i]:.1f}" for r in scored) + ' |' for i, c in enumerate(_SCORED)]
+    stem.with_suffix('.md').write_text(title + '\n\n' + '\n'.join(md) + '\n')
 
 # %% ../nbs/25_study.ipynb #3c9d0a02
 def plot_domain_gap(rows:list[dict], # `summarize_runs`
                     title:str='source validation vs target city', # the axes' title
                    ) -> Figure:
-    "Target mIoU against source-validation mIoU per row (± std over seeds), each floor's bar as a dashed line, y = x as 'no gap'."
+    "Target mIoU against source-validation mIoU per row (± std over seeds), numbered, with a key beside the axes; each floor's bar as a dashed line, y = x as 'no gap'."
     groups = list(dict.fromkeys(r['floor_of'] for r in rows))
     colour = {g: plt.cm.tab10(i % 10) for i, g in enumerate(groups)}
-    fig, ax = plt.subplots(figsize=(6.4, 5.2))
+    fig, ax = plt.subplots(figsize=(10, 5.6))
     top = 5 + 100 * max([r['judged_miou'][0] for r in rows] + [r['miou'][0] for r in rows if not np.isnan(r['miou'][0])] + [0])
     ax.plot([0, top], [0, top], ':', c='0.6', lw=1, label='y = x: no domain gap')
-    points = []                           # (label, x, y, x error, y error) of every labelled point
+    points, key = [], []                  # (label, x, y, x error, y error) of every numbered point; the key's lines
     for r in rows:
         (x, dx), (y, dy) = (100 * np.asarray(r[k]) for k in ('judged_miou', 'miou'))    # a row that adapts: its source score with source-only BatchNorm
         c = colour[r['floor_of']]
@@ -342,11 +363,13 @@ def plot_domain_gap(rows:list[dict], # `summarize_runs`
         flagged = r['under_trained'] is True
         ax.errorbar(x, y, xerr=dx if r['seeds'] > 1 else None, yerr=dy if r['seeds'] > 1 else None, fmt='o', c=c, ms=7, capsize=3,
                     mfc='none' if flagged else c)
-        label = ax.annotate(r['method'] + (' (under-trained)' if flagged else ''), (x, y), xytext=(5, 4), textcoords='offset points', fontsize=8)
+        key.append(f"{len(key) + 1}  {r['method']}" + (' (under-trained)' if flagged else ''))   # numbers, not names, by the points: a dozen rows stay legible
+        label = ax.annotate(str(len(key)), (x, y), xytext=(4, 3), textcoords='offset points', fontsize=8, weight='bold', color=c)
         points.append((label, x, y, dx if r['seeds'] > 1 else 0, dy if r['seeds'] > 1 else 0))
     adapted = any(not np.isnan(r['source_bn_miou'][0]) for r in rows)
     ax.set(xlim=(0, top), ylim=(0, top), xlabel='source-validation mIoU (%)' + (', source-only BatchNorm for rows that adapt' if adapted else ''), ylabel='target mIoU (%)', title=title, aspect='equal')
-    ax.legend(fontsize=7, loc='upper left'); fig.tight_layout()
+    ax.text(1.03, 1, '\n'.join(key), transform=ax.transAxes, va='top', fontsize=8, linespacing=1.5)
+    ax.legend(fontsize=7, loc='lower left', bbox_to_anchor=(1.02, 0), frameon=False); fig.tight_layout()
     _separate_labels(fig, ax, points)
     return fig
 
