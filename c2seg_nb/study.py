@@ -419,7 +419,8 @@ def write_figures(out:Path, # the study's folder; figures go to `figures/`
     return written
 
 # %% ../nbs/25_study.ipynb #5a7d0c02
-STUDY_OUTPUTS = ('runs', 'predictions', 'figures', 'table.md', 'table.csv', 'paper_comparison.md', 'per_class.csv', 'per_class.md', 'study.json')   # besides data/
+STUDY_OUTPUTS = ('runs', 'predictions', 'figures', 'table.md', 'table.csv', 'paper_comparison.md', 'per_class.csv', 'per_class.md',
+                 'per_class_source.csv', 'per_class_source.md', 'study.json')   # besides data/
 
 def prepare_study_dir(out:Path|str, # the study's folder
                       data=None, # its dataset (path or `DatasetFolder`); None: generated into `out/data/`
@@ -490,7 +491,7 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     results = dict(profile=profile, data=str(data.root), dataset=data.dataset, seconds=round(time.time() - t0, 1), environment=environment(),
                    runs=[_jsonable(r) for r in runs], floors=[_jsonable(f) for f in floors])
     write_json(out/'study.json', results)
-    if not quiet: print('\n' + markdown + f"\nResult table: {out/'table.md'} (also table.csv, per_class.csv, figures/, study.json)")
+    if not quiet: print('\n' + markdown + f"\nResult table: {out/'table.md'} (also table.csv, per_class.csv, per_class_source.csv, figures/, study.json)")
     return results
 
 # %% ../nbs/25_study.ipynb #6c1a0b02
