@@ -159,7 +159,7 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<training_ar
     inputs = model_inputs(learn.model, learn.c2seg_config['modalities'])
     kept = final['best_miou'] if learn.c2seg_config['select'] != 'last' else (final.get('last') or {}).get('miou')   # 'last': the last epoch's weights are kept
     source_bn = source_batchnorm_miou(learn.model, learn.dls.train, learn.dls.valid) if adapts else None
-    per_class = _source_classes(scores_from_cm(model_confusion(learn.model, learn.dls.valid)))   # the kept weights, as kept
+    per_class = _source_classes(scores_from_cm(model_confusion(learn.model.eval(), learn.dls.valid)))   # the kept weights; a reused run's model was never put in eval mode
     return dict(method=method, seed=seed, source_valid_miou=kept, source_bn_miou=source_bn, source_valid_classes=per_class, best_epoch=final['best_epoch'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
                 lr=learn.lr, epochs=final['epochs'], hsi=learn.c2seg_config['hsi'], inputs=list(inputs),
@@ -355,7 +355,7 @@ def plot_domain_gap(rows:list[dict], # `summarize_runs`
         (x, dx), (y, dy) = (100 * np.asarray(r[k]) for k in ('judged_miou', 'miou'))    # a row that adapts: its source score with source-only BatchNorm
         c = colour[r['floor_of']]
         if r['floor']:                    # the bar; its target score as a square, which carries the legend entry where there is one
-            label, scored = f"{r['method']} (square); dashed: its bar", not np.isnan(y)
+            label, scored = f"{r['method']}: target (square), bar (dashed)", not np.isnan(y)
             ax.axvline(x, ls='--', c=c, lw=1, label=None if scored else label)
             if scored: ax.plot(x, y, 's', c=c, ms=7, label=label)
             continue
@@ -403,7 +403,7 @@ def write_figures(out:Path, # the study's folder; figures go to `figures/`
     first = {r['method']: r for r in runs if r['target'] and r['seed'] == min(x['seed'] for x in runs)}
     if not first: return written
     def save(fig, name):
-        fig.savefig(figs/name, dpi=90); plt.close(fig); written.append(figs/name)
+        fig.savefig(figs/name, dpi=90, bbox_inches='tight'); plt.close(fig); written.append(figs/name)   # keys and legends beside the axes are kept
     save(plot_class_scores({m: r['target'] for m, r in first.items()}, title='target IoU per class (first seed)'), 'class_iou.png')
     best = max(first.values(), key=lambda r: r['target']['miou'])
     save(plot_confusion(best['target']['cm'], title=f"{best['method']} on the target city"), f"confusion_{best['method']}.png")
