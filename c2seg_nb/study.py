@@ -159,7 +159,7 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<training_ar
     inputs = model_inputs(learn.model, learn.c2seg_config['modalities'])
     kept = final['best_miou'] if learn.c2seg_config['select'] != 'last' else (final.get('last') or {}).get('miou')   # 'last': the last epoch's weights are kept
     source_bn = source_batchnorm_miou(learn.model, learn.dls.train, learn.dls.valid) if adapts else None
-    per_class = _source_classes(scores_from_cm(model_confusion(learn.model.eval(), learn.dls.valid)))   # the kept weights; a reused run's model was never put in eval mode
+    per_class = _source_classes(scores_from_cm(model_confusion(learn.model, learn.dls.valid)))   # the kept weights, in eval mode (`fit_run`)
     return dict(method=method, seed=seed, source_valid_miou=kept, source_bn_miou=source_bn, source_valid_classes=per_class, best_epoch=final['best_epoch'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
                 lr=learn.lr, epochs=final['epochs'], hsi=learn.c2seg_config['hsi'], inputs=list(inputs),

@@ -282,6 +282,7 @@ def fit_run(learn:C2SegLearner, # from `c2seg_learner`
         if not (run_dir/'model.pth').exists(): raise RuntimeError(f"{where} before any weights were kept. Train again with a lower learning rate (--lr).")
         warnings.warn(f"{where}; the weights kept are epoch {tracker.best_epoch}'s. Train again with a lower learning rate (--lr) for a full run.", stacklevel=2)
     learn.model.load_state_dict(torch.load(run_dir/'model.pth', map_location='cpu'))   # the weights kept by the protocol's selection
+    learn.model.eval()                                        # ready to score, whether trained now or reused (a reused run's model was never fitted)
     last = getattr(tracker, 'last', None)
     if last is None and (run_dir/'history.csv').exists():    # a finished run resumed trains nothing: its last epoch is on record
         with open(run_dir/'history.csv', newline='') as f: rows = list(csv.DictReader(f))
