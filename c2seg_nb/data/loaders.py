@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from ..cli import cache_key, prune_cache, user_cache_dir
-from ..core import MODALITIES, BandSet, as_modalities
+from ..core import IGNORE_INDEX, MODALITIES, BandSet, as_modalities
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 from fastai.torch_core import default_device
@@ -20,37 +20,61 @@ from .layout import DatasetFolder, as_dataset
 from .norm import Normalizer, fit_normalizer, tiles_fingerprint
 
 # %% auto #0
-__all__ = ['spatial_split', 'source_split', 'TileCache', 'C2SegTiles', 'dihedral_augment', 'BatchTransform', 'static_dihedral',
-           'apply_dihedral', 'DrawnBatches', 'TargetStream', 'C2SegDataLoaders', 'c2seg_dataloaders', 'show_batch']
+__all__ = ['SPLIT_SIDES', 'spatial_split', 'covering_side', 'source_split', 'TileCache', 'C2SegTiles', 'dihedral_augment',
+           'BatchTransform', 'static_dihedral', 'apply_dihedral', 'DrawnBatches', 'TargetStream', 'C2SegDataLoaders',
+           'c2seg_dataloaders', 'show_batch']
 
 # %% ../../nbs/09_data.loaders.ipynb #d07a2ea7
+SPLIT_SIDES = ('right', 'bottom', 'left', 'top')   # where a validation strip can lie; the first is the default
+
 def spatial_split(offsets:dict, # `{tile id: (row, col)}`
                   tile_size:int, # pixels
                   valid_frac:float=0.2, # target share of tiles in validation
-                  axis:str='col', # cut the scene along columns ('col': validation on the right) or rows ('row': bottom)
+                  side:str='right', # the scene's edge the validation strip lies along: one of `SPLIT_SIDES`
                  ) -> tuple[list, list, int]:
-    "Training ids, validation ids and the cut: validation tiles lie beyond the cut, training tiles before it."
-    k = 1 if axis == 'col' else 0
-    starts = sorted({o[k] for o in offsets.values()})
-    n = len(offsets)
-    best = None
-    for cut in starts[1:]:                                   # validation: tiles starting at or after the cut
-        n_valid = sum(o[k] >= cut for o in offsets.values())
+    "Training ids, validation ids and the cut (a column or row): validation tiles lie wholly beyond it on `side`, training tiles wholly on the other side."
+    if side not in SPLIT_SIDES: raise ValueError(f"side must be one of {SPLIT_SIDES}, not {side!r}")
+    k, mirrored = (1 if side in ('right', 'left') else 0), side in ('left', 'top')
+    end = max(o[k] for o in offsets.values()) + tile_size
+    pos = {i: end - o[k] - tile_size if mirrored else o[k] for i, o in offsets.items()}   # left and top: the right/bottom rule on the mirrored scene
+    n, best = len(pos), None
+    for cut in sorted(set(pos.values()))[1:]:                # validation: tiles starting at or after the cut
+        n_valid = sum(x >= cut for x in pos.values())
         if best is None or abs(n_valid / n - valid_frac) < abs(best[1] / n - valid_frac): best = (cut, n_valid)
     if best is None: raise ValueError("all tiles start at the same offset: the scene is too small to split")
     cut = best[0]
-    valid = [i for i, o in offsets.items() if o[k] >= cut]
-    train = [i for i, o in offsets.items() if o[k] + tile_size <= cut]
-    return sorted(train), sorted(valid), cut
+    valid = [i for i, x in pos.items() if x >= cut]
+    train = [i for i, x in pos.items() if x + tile_size <= cut]
+    return sorted(train), sorted(valid), end - cut if mirrored else cut
+
+# %% ../../nbs/09_data.loaders.ipynb #d9a10015
+def covering_side(offsets:dict, # `{tile id: (row, col)}`
+                  tile_size:int, # pixels
+                  tile_classes:dict, # `{tile id: set of the classes labelled in it}` (the ignored label left out)
+                  valid_frac:float=0.2, # target share of tiles in validation
+                 ) -> str:
+    "The side of `SPLIT_SIDES` whose validation strip leaves the most classes in both validation and training (ties: the earlier side)."
+    def shared(side):
+        train, valid, _ = spatial_split(offsets, tile_size, valid_frac, side)
+        classes = lambda ids: set().union(*(tile_classes[i] for i in ids))
+        return len(classes(train) & classes(valid))
+    return max(SPLIT_SIDES, key=shared)                     # `max` keeps the first of equals
 
 # %% ../../nbs/09_data.loaders.ipynb #d9a10002
 def source_split(offsets:dict, # `{tile id: (row, col)}`
                  tile_size:int, # pixels
                  holdout:bool=True, # a spatially disjoint validation part (False: every tile trains, as the released HighDAN)
                  valid_frac:float=0.2, # with `holdout`: the validation share (`spatial_split`)
-                ) -> tuple[list, list, int|None]:
-    "Training ids, validation ids and the cut (None without hold-out)."
-    return spatial_split(offsets, tile_size, valid_frac) if holdout else (sorted(offsets), [], None)
+                 side:str='right', # with `holdout`: one of `SPLIT_SIDES`, or 'classes' (`covering_side`)
+                 tile_classes:dict|None=None, # for side='classes': `{tile id: set of labelled classes}`
+                ) -> dict:
+    "The split as `{'train', 'valid', 'side', 'cut'}` (`side` and `cut` None without hold-out)."
+    if not holdout: return dict(train=sorted(offsets), valid=[], side=None, cut=None)
+    if side == 'classes':
+        if tile_classes is None: raise ValueError("side='classes' chooses the edge from the labels: give tile_classes")
+        side = covering_side(offsets, tile_size, tile_classes, valid_frac)
+    train, valid, cut = spatial_split(offsets, tile_size, valid_frac, side)
+    return dict(train=train, valid=valid, side=side, cut=cut)
 
 # %% ../../nbs/09_data.loaders.ipynb #6d09fc72
 def _cache_dir(ts:TileSet, cache_dir:Path|None) -> Path:
@@ -234,6 +258,7 @@ def c2seg_dataloaders(data, # a dataset folder (path or `DatasetFolder`): train/
                       augment:bool|str=True, # random flips and 90° rotations of training batches; 'static': one per tile, drawn once (as released)
                       valid_frac:float=0.2, # share of source tiles for the spatially disjoint validation part
                       holdout:bool=True, # hold out a spatially disjoint validation part; False: train on every source tile (as released)
+                      valid_side:str='right', # the edge the validation strip lies along: one of `SPLIT_SIDES`, or 'classes' (`covering_side`)
                       draws:int|None=None, # each epoch this many batches of distinct tiles drawn anew (as released); None: passes over a shuffle
                       hsi:str='pca', # how HSI is scaled: one of `HSI_SCALINGS` (see `fit_normalizer`)
                       n_components:int=10, # HSI components for 'pca'/'paper'
@@ -251,9 +276,13 @@ def c2seg_dataloaders(data, # a dataset folder (path or `DatasetFolder`): train/
     if not src.has_label: raise C2SegDataError(src.split_dir, "the source split has no labels.", "A training split needs train/label/N.tiff.")
     tile_size = src.verify()['tile_size'][0]
     if augment not in (True, False, 'static'): raise ValueError(f"augment must be True, False or 'static', not {augment!r}")
-    train_ids, valid_ids, cut = source_split(data.tile_offsets('train') if holdout else dict.fromkeys(src.ids), tile_size, holdout, valid_frac)
+    if valid_side not in (*SPLIT_SIDES, 'classes'): raise ValueError(f"valid_side must be one of {SPLIT_SIDES} or 'classes', not {valid_side!r}")
     normalizer = fit_normalizer(data, hsi=hsi, n_components=n_components, modalities=modalities)
     src_cache = TileCache(src, normalizer, 'source', cache_dir and Path(cache_dir)/'train')
+    tile_classes = ({i: set(np.unique(src_cache.get(i, 'label')).tolist()) - {IGNORE_INDEX} for i in src_cache.ids}
+                    if holdout and valid_side == 'classes' else None)
+    split = source_split(data.tile_offsets('train') if holdout else dict.fromkeys(src.ids), tile_size, holdout, valid_frac, valid_side, tile_classes)
+    train_ids, valid_ids = split['train'], split['valid']
     train_ds = C2SegTiles(src_cache, train_ids, modalities, crop, fixed=static_dihedral(train_ids, seed) if augment == 'static' else None)
     valid_ds = C2SegTiles(src_cache, valid_ids, modalities, None)
     batch_tfm = BatchTransform(modalities, augment=augment is True)
@@ -267,7 +296,7 @@ def c2seg_dataloaders(data, # a dataset folder (path or `DatasetFolder`): train/
         target = TargetStream(TileCache(tgt, normalizer, 'target', cache_dir and Path(cache_dir)/'test'), modalities, bs, seed, crop,
                               augment=augment != 'static', device=device, redraw=draws is not None)   # 'static' (as released): target tiles as they are
     return C2SegDataLoaders(train, valid, data=data, device=device, target=target, normalizer=normalizer, modalities=modalities,
-                            bands=normalizer.bands_out(), spatial_split=dict(train=train_ids, valid=valid_ids, cut_col=cut, tile_size=tile_size))
+                            bands=normalizer.bands_out(), spatial_split=split | dict(tile_size=tile_size))
 
 # %% ../../nbs/09_data.loaders.ipynb #4f42025c
 def _batch_bands(dls) -> dict:
