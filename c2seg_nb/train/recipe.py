@@ -15,7 +15,7 @@ from fastcore.script import call_parse
 from ..cli import CLIError, check_device, check_output, cli_errors, resume_hint
 from ..core import DATASET_KEYS, MODALITIES, as_modalities, set_seed
 from ..data.layout import DatasetFolder, as_dataset
-from ..data.loaders import c2seg_dataloaders
+from ..data.loaders import SPLIT_SIDES, c2seg_dataloaders
 from ..data.norm import HSI_SCALINGS, tiles_fingerprint
 from ..methods.spec import PROTOCOLS, SIZES
 from ..methods.registry import method_names, method_spec
@@ -55,6 +55,7 @@ class Plan:
     enhancement: str|None = None  # CaFE's enhancement learning added to the method's loss (`--options cafe=`): a weighting of `CAFE_WEIGHTINGS`
     enhancement_weight: float = 1.   # its λ (`--options cafe_weight=`)
     holdout: bool = True          # a spatially disjoint source validation part (False: every source tile trains, as HighDAN's release)
+    valid_side: str = 'right'     # the edge its strip lies along: one of `SPLIT_SIDES`, or 'classes' (`covering_side`)
     select_every: int|None = None # target scored every this many iterations, batches drawn anew (selection on target labels); None: per epoch
     mixed_precision: str = 'no'   # 'bf16' or 'fp16' autocast on CUDA (`set_mixed_precision`), or 'no'
 
@@ -97,6 +98,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
          pretrain_epochs:int|None=None, # a two-stage method's first stage: epochs (default: its protocol's length)
          select_every:int|None=None, # score the target every this many iterations (default: the protocol's; only where it selects on the target)
          mixed_precision:str|None=None, # 'bf16' or 'fp16' autocast on CUDA, or 'no' (None: 'no')
+         valid_side:str='right', # the edge the source validation strip lies along: one of `SPLIT_SIDES`, or 'classes' (`covering_side`)
         ) -> Plan:
     "Resolve and check every choice of a training run."
     spec = method_spec(method)
@@ -120,10 +122,12 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     adapt = parse_adapt(adapt)
     if adapt and spec.adaptation: raise ValueError(f"{method} adapts with callbacks of its own; choose its variant with --options, not --adapt")
     if adapt_gan not in ('bce', 'lsgan'): raise ValueError(f"adapt_gan must be 'bce' or 'lsgan', not {adapt_gan!r}")
+    if valid_side not in (*SPLIT_SIDES, 'classes'): raise ValueError(f"valid_side must be one of {SPLIT_SIDES} or 'classes', not {valid_side!r}")
     if (mixed_precision or 'no') not in MIXED_PRECISION: raise ValueError(f"mixed_precision must be one of {MIXED_PRECISION}, not {mixed_precision!r}")
     return Plan(as_dataset(data, dataset), method, size, protocol, seed, bs or s['bs'], hsi or s['hsi'], epochs, iters,
                 lr or s['lr'], s['select'], s['augment'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
-                adapt, adapt_gan, device, pretrain_epochs, enhancement, float(weight), holdout=proto.holdout, select_every=select_every or proto.select_every, mixed_precision=mixed_precision or 'no')
+                adapt, adapt_gan, device, pretrain_epochs, enhancement, float(weight), holdout=proto.holdout, select_every=select_every or proto.select_every, mixed_precision=mixed_precision or 'no',
+                valid_side=valid_side)
 
 # %% ../../nbs/19_train.recipe.ipynb #1de1fd21
 @patch
@@ -134,7 +138,7 @@ def dataloaders(self:Plan, cache_dir:Path|str|None=None,
     set_seed(self.seed)
     if with_target is None: with_target = method_spec(self.method).adaptation or self.select == 'target' or bool(self.adapt)
     return c2seg_dataloaders(self.data, self.modalities, bs=self.bs, hsi=self.hsi, augment=self.augment, with_target=with_target, seed=self.seed,
-                             device=self.device, cache_dir=cache_dir, holdout=self.holdout, draws=self.select_every)
+                             device=self.device, cache_dir=cache_dir, holdout=self.holdout, valid_side=self.valid_side, draws=self.select_every)
 
 # %% ../../nbs/19_train.recipe.ipynb #a691f888
 @patch
@@ -155,7 +159,7 @@ def learner(self:Plan, run_dir:Path|str|None=None, dls=None) -> C2SegLearner:
     learn = c2seg_learner(dls, self.method, self.size, self.protocol, run_dir, lr=self.lr, seed=self.seed, init=self.init,
                           adapt=self.adapt, adapt_gan=self.adapt_gan, enhancement=self.enhancement, enhancement_weight=self.enhancement_weight, **self.options)
     if self.select_every: learn.run_tracker.checkpoint_every = max(1, CHECKPOINT_ITERS // self.select_every)
-    learn.c2seg_config.update(epochs_planned=self.epochs, iters_planned=self.iters, hsi=self.hsi, augment=self.augment, holdout=self.holdout,
+    learn.c2seg_config.update(epochs_planned=self.epochs, iters_planned=self.iters, hsi=self.hsi, augment=self.augment, holdout=self.holdout, valid_side=self.valid_side,
                               select_every=self.select_every, selection=SELECTION_LABELS[self.select], checkpoint_every=learn.run_tracker.checkpoint_every)
     return learn
 
@@ -176,7 +180,7 @@ def pretrain_plan(self:Plan) -> Plan|None:
     stage = None if self.init is not None else first_stage(self.method, self.options | enhancement)
     if stage is None: return None
     return plan(self.data, stage[0], self.size, self.protocol, self.seed, modalities=self.modalities, options=stage[1], device=self.device,
-                epochs=self.pretrain_epochs, mixed_precision=self.mixed_precision)
+                epochs=self.pretrain_epochs, mixed_precision=self.mixed_precision, valid_side=self.valid_side)
 
 @patch
 def fit(self:Plan, run_dir:Path|str, # where the run is recorded
@@ -208,7 +212,7 @@ def parse_options(text:str|None, # 'KEY=VALUE,KEY=VALUE'
 
 # %% ../../nbs/19_train.recipe.ipynb #694e7cb9
 _RESUMED_SETTINGS = ('method', 'size', 'protocol', 'seed', 'bs', 'lr', 'hsi', 'modalities', 'options', 'adapt', 'init', 'enhancement',
-                     'enhancement_weight', 'epochs_planned', 'iters_planned')
+                     'enhancement_weight', 'epochs_planned', 'iters_planned', 'valid_side')
 
 def resume_differences(run_dir:Path|str, # a run folder (`config.json`; a two-stage method's also `stage1/config.json`)
                        p:Plan, # the plan that would resume it
@@ -220,10 +224,11 @@ def resume_differences(run_dir:Path|str, # a run folder (`config.json`; a two-st
         p = replace(p, init=str(run_dir/'stage1'))            # the second stage records the first as its start
     if not (run_dir/'config.json').exists(): return out        # this stage had not begun
     cfg = json.loads((run_dir/'config.json').read_text())
+    if cfg.get('holdout', True): cfg.setdefault('valid_side', 'right')   # runs recorded before the side was a choice validated on the right
     same = lambda k, v: str(Path(v).resolve()) if k == 'init' and v is not None else json.loads(json.dumps(v, default=str))   # tuples as lists; paths resolved
     now = dict(method=p.method, size=p.size, protocol=p.protocol, seed=p.seed, bs=p.bs, lr=p.lr, hsi=p.hsi, modalities=list(p.modalities),
                options=p.options, adapt=p.adapt, init=p.init, enhancement=p.enhancement, enhancement_weight=p.enhancement_weight if p.enhancement else None,
-               epochs_planned=p.epochs, iters_planned=p.iters)
+               epochs_planned=p.epochs, iters_planned=p.iters, valid_side=p.valid_side)
     out += [f"{k} {same(k, cfg.get(k))} → {same(k, now[k])}" for k in _RESUMED_SETTINGS if k in cfg and same(k, cfg[k]) != same(k, now[k])]
     recorded = cfg.get('data_fingerprint', {}).get('train')
     if recorded and recorded != tiles_fingerprint(p.data.tiles('train', p.modalities)): out.append(f"the training tiles of {p.data.root} changed")
@@ -283,6 +288,7 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
               quiet:bool=False, # no progress bar or epoch table
               device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
               mixed_precision:Annotated[str, {'choices': MIXED_PRECISION}]='no', # bf16 or fp16 autocast (CUDA); with `accelerate launch` too
+              valid_side:Annotated[str, {'choices': [*SPLIT_SIDES, 'classes']}]='right', # the source validation strip's edge; classes: the one holding the most classes
              ):
     "Train a registered method on the source city; record config, history, best weights and checkpoints in RUN_DIR."
     with cli_errors('c2seg-train', on_interrupt=lambda: _interrupted(run_dir)):
@@ -290,7 +296,7 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
         opts = parse_options(options) | ({'inputs': inputs} if inputs else {}) | ({'pretrained': pretrained} if pretrained else {})
         p = plan(data, method, size, protocol, seed, bs=bs, lr=lr, epochs=epochs, iters=iters, hsi=hsi, modalities=modalities,
                  options=opts, init=init, adapt=adapt, adapt_gan=adapt_gan, dataset=dataset, device=device,
-                 pretrain_epochs=pretrain_epochs, select_every=select_every, mixed_precision=mixed_precision)
+                 pretrain_epochs=pretrain_epochs, select_every=select_every, mixed_precision=mixed_precision, valid_side=valid_side)
         new = prepare_run_dir(run_dir, p, resume, overwrite) if is_main_process() else False   # `accelerate launch`: rank 0 owns the folder
         try: learn, final = p.fit(run_dir, resume=resume, quiet=quiet)
         except BaseException:                             # nothing to resume from: leave no half-made run folder behind
