@@ -67,14 +67,14 @@ def linear_floor(data, # a dataset folder (path or `DatasetFolder`)
                  out_dir:Path|str|None=None, # where its target prediction goes (default: a temporary folder)
                  **kwargs, # more `c2seg_dataloaders` arguments (bs, valid_frac, ...)
                 ) -> dict:
-    "The floor's scores: `source_valid` (whole split) and `target` (scene, else tiles, where labelled), each `scores_from_cm`'s dict."
+    "The floor's scores: `source_valid` (whole split) and `target` (scene, else tiles, where labelled), each `scores_from_cm`'s dict; the split's `valid_side`."
     data = as_dataset(data)
     set_seed(seed)
     dls = c2seg_dataloaders(data, modalities, hsi=hsi, with_target=False, seed=seed, device='cpu', **kwargs)
     model = fit_linear_floor(dls, seed=seed)
     cm = model_confusion(model, dls.valid)
     out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix='c2seg_floor_'))
-    result = dict(source_valid=scores_from_cm(cm), target=None, model=model)
+    result = dict(source_valid=scores_from_cm(cm), target=None, model=model, valid_side=dls.spatial_split['side'])
     scene = data.scene_dir('target')
     if scene is not None:
         labels = predict_scene(model, scene, dls.normalizer, dls.modalities, window=dls.train.one_batch()[0].shape[-1])

@@ -21,6 +21,7 @@ from fastcore.script import call_parse
 from .cli import CLIError, check_device, check_output, cli_errors
 from .data.io import atomic_path, read_tiff
 from .data.layout import DatasetFolder, as_dataset
+from .data.loaders import SPLIT_SIDES
 from .data.synth import write_synth
 from .evaluate import evaluate
 from .floor import linear_floor
@@ -43,11 +44,11 @@ __all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_ar
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
 STUDY_VARIANTS = ('unet[cafe=sqrt]', 'unet[adapt=entropy]', 'unet[adapt=entropy=0]', 'uda[adversarial=0]',   # additions, and adaptation controls, as rows of their own (`parse_arm`)
                   'unet[batchnorm=adapted]', 'uda_source[batchnorm=adapted]', 'cafe[batchnorm=adapted]')       # AdaBN: target statistics, no training of their own
-PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU),
-            'full': dict(preset='ab-fullsize', seeds=(0, 1, 2), epochs=None, size='small', methods=None,
+PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU, valid_side='classes'),
+            'full': dict(preset='ab-fullsize', seeds=(0, 1, 2), epochs=None, size='small', methods=None, valid_side='classes',
                          overrides=_CPU | {'unet': dict(lr=3e-3), 'deeplabv3plus': dict(lr=1e-2), 'segnet': dict(lr=1e-2),
                                                   'uda_source': dict(lr=1e-2), 'uda': dict(lr=1e-3)}),   # Top-2: stage 2 at a tenth of stage 1, as released
-            'paper': dict(preset=None, seeds=(0, 1, 2), epochs=None, size='paper', methods=None, overrides={})}   # the real data, on a GPU
+            'paper': dict(preset=None, seeds=(0, 1, 2), epochs=None, size='paper', methods=None, overrides={}, valid_side='classes')}   # the real data, on a GPU
 
 # %% ../nbs/25_study.ipynb #8478b42d
 def _arm_items(arm:str) -> tuple[str, list]:
@@ -161,6 +162,7 @@ def study_run(out:Path, # the study's folder: the run goes to `runs/<training_ar
     source_bn = source_batchnorm_miou(learn.model, learn.dls.train, learn.dls.valid) if adapts else None
     per_class = _source_classes(scores_from_cm(model_confusion(learn.model, learn.dls.valid)))   # the kept weights, in eval mode (`fit_run`)
     return dict(method=method, seed=seed, source_valid_miou=kept, source_bn_miou=source_bn, source_valid_classes=per_class, best_epoch=final['best_epoch'],
+                valid_side=learn.dls.spatial_split['side'],
                 target=_score_target(out/'predictions'/name, data, written), n_params=learn.c2seg_config['n_params'],
                 lr=learn.lr, epochs=final['epochs'], hsi=learn.c2seg_config['hsi'], inputs=list(inputs),
                 floor_of=floor_inputs(inputs, learn.c2seg_config['hsi']), diverged=final.get('diverged'))
@@ -185,14 +187,15 @@ def study_floor(out:Path, # the study's folder: the floor's target prediction go
                 inputs=MODALITIES, # the modalities of the rows it is held against
                 hsi:str='pca', # their HSI scaling
                 seed:int=0, # the seed of its pixel subset
+                valid_side:str='right', # the source validation strip's edge, as the rows' (`c2seg_dataloaders`)
                ) -> dict:
     "The linear floor (`linear_floor`) on the study's data and `inputs`, as a record like `study_run`'s."
     name = floor_inputs(inputs, hsi)
-    f = linear_floor(data, hsi=hsi, modalities=inputs, seed=seed, out_dir=out/'predictions'/f'linear_floor_{name}')
+    f = linear_floor(data, hsi=hsi, modalities=inputs, seed=seed, out_dir=out/'predictions'/f'linear_floor_{name}', valid_side=valid_side)
     return dict(method=f'linear floor (LDA, {name})', seed=seed, source_valid_miou=f['source_valid']['miou'],
                 source_valid_classes=_source_classes(f['source_valid']), best_epoch=None,
                 target=f['target'], n_params=sum(p.numel() for p in f['model'].parameters()), lr=None, epochs=None, hsi=hsi,
-                inputs=list(inputs), floor_of=name, floor=True)
+                inputs=list(inputs), floor_of=name, floor=True, valid_side=f['valid_side'])
 
 # %% ../nbs/25_study.ipynb #0d6a5a9a
 def _mean_std(values) -> tuple[float, float]:
@@ -250,6 +253,7 @@ _TABLE_METRICS = (('oa', 'OA'), ('kappa', 'Kappa'), ('miou', 'mIoU'), ('mf1', 'm
 def results_markdown(rows:list[dict], # `summarize_runs`
                      profile:str, # the profile's name
                      data:DatasetFolder, # the dataset
+                     valid_side:str|None=None, # the edge of the source scene its validation strip lies along, where known
                     ) -> str:
     "The result table in Markdown (percent; ± over seeds where there are several), with its protocol note."
     pct = lambda ms, r: 'n/a' if np.isnan(ms[0]) else f"{100*ms[0]:.2f}" + (f" ± {100*ms[1]:.2f}" if r['seeds'] > 1 else '')   # a single fit has no spread
@@ -261,7 +265,8 @@ def results_markdown(rows:list[dict], # `summarize_runs`
     md += ['| ' + ' | '.join([status(r), r['method'], str(r['params_M']), str(r['seeds']), source(r)] + [pct(r[k], r) for k, _ in _TABLE_METRICS]) + ' |'
            for r in sorted(rows, key=order)]
     trained = [r for r in rows if not r['floor']]
-    note = (f"\n\nProtocol `clean` (model selection on the source validation split), profile `{profile}`, data `{data.dataset or data.root}`; "
+    split = f"the source validation strip along the {valid_side} edge of the source scene" if valid_side else "the source validation split"
+    note = (f"\n\nProtocol `clean` (model selection on {split}), profile `{profile}`, data `{data.dataset or data.root}`; "
             f"target scores in % under the `rse` convention (background ignored, 13-class means), mean ± std over seeds. "
             + ("Rows are ranked by target mIoU; a row whose source-validation mIoU is below the linear floor of its inputs "
                "(per-pixel LDA on the same modalities, bands and tiles) is under-trained and not ranked. " if any(r['floor'] for r in rows) else '')
@@ -461,6 +466,7 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
               quiet:bool=False, # no progress bars or epoch tables
               resume:bool=False, # carry on the study `out_dir` holds: finished runs reused, interrupted ones continued
               overwrite:bool=False, # replace the study `out_dir` holds (its generated `data/` is kept)
+              valid_side:str|None=None, # the source validation strip's edge (`c2seg_dataloaders`; default: the profile's)
              ) -> dict:
     "Train every method on the source city, predict and score the target city, write tables and figures."
     if profile not in PROFILES: raise ValueError(f"profile must be one of {list(PROFILES)}, not {profile!r}")
@@ -474,21 +480,23 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     data = _synth_data(out, p['preset']) if data is None else as_dataset(data, dataset)
     data.band_sets(('msi',))                                   # fail now, not after training, if the bands cannot be named
     for f in earlier: shutil.rmtree(f) if f.is_dir() else f.unlink()   # the replaced study goes once the new one's inputs are known good
-    epochs = epochs or p['epochs']
+    epochs, side = epochs or p['epochs'], valid_side or p['valid_side']
     start = lambda m, seed: {'init': str(out/'runs'/arm_folder(first_stage_arm(m))/f'seed{seed}')} if first_stage_arm(m) else {}   # a second stage from its first's run
     arms = with_first_stages(methods)
     arms = (*[m for m in arms if training_arm(m) == m], *[m for m in arms if training_arm(m) != m])   # rows that predict with another row's runs come after it
-    runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(parse_arm(m)[0], {}) | ({'epochs': epochs} if epochs else {}) | start(m, seed),
-                      device, quiet, resume)
+    runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(parse_arm(m)[0], {}) | ({'epochs': epochs} if epochs else {}) | start(m, seed)
+                      | {'valid_side': side}, device, quiet, resume)
             for m in arms for seed in (seeds or p['seeds'])]
-    floors = [study_floor(out, data, r['inputs'], r['hsi']) for r in {r['floor_of']: r for r in runs}.values()]   # one per set of inputs read
+    floors = [study_floor(out, data, r['inputs'], r['hsi'], valid_side=side) for r in {r['floor_of']: r for r in runs}.values()]   # one per set of inputs read
+    sides = {r['valid_side'] for r in floors + runs}
+    if len(sides) > 1: raise RuntimeError(f"the rows of {out} validated on different strips ({sorted(sides)}): their scores are not comparable")
     rows = summarize_runs(floors + runs)
-    markdown = results_markdown(rows, profile, data)
+    markdown = results_markdown(rows, profile, data, sides.pop())
     synthetic = str(data.dataset or '').startswith('synth')
     write_tables(out, rows, markdown, f"{'synthetic benchmark' if synthetic else data.dataset or data.root.name}, `{p['size']}` models"
                                       + (' from scratch' if synthetic else ''), real_data=not synthetic)
     write_figures(out, data, runs, rows)
-    results = dict(profile=profile, data=str(data.root), dataset=data.dataset, seconds=round(time.time() - t0, 1), environment=environment(),
+    results = dict(profile=profile, data=str(data.root), dataset=data.dataset, valid_side=floors[0]['valid_side'], seconds=round(time.time() - t0, 1), environment=environment(),
                    runs=[_jsonable(r) for r in runs], floors=[_jsonable(f) for f in floors])
     write_json(out/'study.json', results)
     if not quiet: print('\n' + markdown + f"\nResult table: {out/'table.md'} (also table.csv, per_class.csv, per_class_source.csv, figures/, study.json)")
@@ -535,6 +543,7 @@ def run_studies(out_dir:Path|str, # where each dataset's study goes (`out_dir/<d
                 quiet:bool=False, # no progress bars or epoch tables
                 resume:bool=False, # carry on the studies `out_dir` holds
                 overwrite:bool=False, # replace them
+                valid_side:str|None=None, # the source validation strip's edge (default: the profile's)
                ) -> dict:
     "`run_study` on every dataset, then the challenge's table over them (`challenge_table`): `challenge_table.md`, `challenge.json`."
     if datasets and len(datasets) != len(folders):
@@ -543,7 +552,7 @@ def run_studies(out_dir:Path|str, # where each dataset's study goes (`out_dir/<d
     labels = [d.root.name for d in data]
     if len(set(labels)) < len(labels): raise CLIError(f'--data {" ".join(map(str, folders))}', "gives two dataset folders of the same name, whose studies would share a folder", "Give folders with distinct names.")
     out = Path(out_dir)
-    studies = {label: run_study(out/label, d, profile, methods, device, None, seeds, epochs, quiet, resume, overwrite) for label, d in zip(labels, data)}
+    studies = {label: run_study(out/label, d, profile, methods, device, None, seeds, epochs, quiet, resume, overwrite, valid_side) for label, d in zip(labels, data)}
     rows, markdown = challenge_table(studies)
     with atomic_path(out/'challenge_table.md') as tmp: Path(tmp).write_text(markdown)
     write_json(out/'challenge.json', dict(profile=profile, datasets=labels, rows=[_challenge_jsonable(r) for r in rows]))
@@ -568,6 +577,7 @@ def study_cli(data:Annotated[str, {'action': 'append'}]=None, # a dataset folder
               quiet:bool=False, # no progress bars or epoch tables
               resume:bool=False, # carry on the study OUT holds: finished runs reused, interrupted ones continued from their checkpoints
               overwrite:bool=False, # replace the study OUT holds (a generated data/ is kept)
+              valid_side:Annotated[str, {'choices': [*SPLIT_SIDES, 'classes']}]=None, # the source validation strip's edge (default: the profile's, classes: the edge holding the most classes)
              ):
     "The main job: train every registered method on the source city, predict and score the target city, write results."
     with cli_errors('c2seg-study'):
@@ -576,6 +586,6 @@ def study_cli(data:Annotated[str, {'action': 'append'}]=None, # a dataset folder
         except ValueError: raise CLIError(f'--seeds {seeds}', "is not comma-separated whole numbers", "Give e.g. --seeds 0,1,2.") from None
         rows = split_arms(methods) if methods else None
         data, dataset = ([x] if isinstance(x, str) else x for x in (data, dataset))   # called from Python with one folder
-        if data and len(data) > 1: return run_studies(out, data, profile, rows, device, dataset, seed_list, epochs, quiet, resume, overwrite)
+        if data and len(data) > 1: return run_studies(out, data, profile, rows, device, dataset, seed_list, epochs, quiet, resume, overwrite, valid_side)
         if dataset and len(dataset) > 1: raise CLIError(f'--dataset {" ".join(dataset)}', "gives more dataset keys than --data folders", "Give one --dataset per --data.")
-        run_study(out, data[0] if data else None, profile, rows, device, dataset[0] if dataset else None, seed_list, epochs, quiet, resume, overwrite)
+        run_study(out, data[0] if data else None, profile, rows, device, dataset[0] if dataset else None, seed_list, epochs, quiet, resume, overwrite, valid_side)
