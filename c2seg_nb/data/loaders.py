@@ -55,7 +55,8 @@ def covering_side(offsets:dict, # `{tile id: (row, col)}`
                  ) -> str:
     "The side of `SPLIT_SIDES` whose validation strip leaves the most classes in both validation and training (ties: the earlier side)."
     def shared(side):
-        train, valid, _ = spatial_split(offsets, tile_size, valid_frac, side)
+        try: train, valid, _ = spatial_split(offsets, tile_size, valid_frac, side)
+        except ValueError: return -1                          # one row (or column) of tiles: no strip along this edge
         classes = lambda ids: set().union(*(tile_classes[i] for i in ids))
         return len(classes(train) & classes(valid))
     return max(SPLIT_SIDES, key=shared)                     # `max` keeps the first of equals
