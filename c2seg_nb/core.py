@@ -21,6 +21,7 @@ __all__ = ['SPLITS', 'DOMAINS', 'DOMAIN_OF', 'SPLIT_OF', 'MODALITIES', 'CONVENTI
 
 # %% ../nbs/00_core.ipynb #7c1e0a01
 warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated', category=FutureWarning)
+warnings.filterwarnings('ignore', message=r'IProgress not found')   # tqdm.auto, imported by accelerate (via fastai.distributed), in a kernel without ipywidgets; no bar of ours uses it
 
 # %% ../nbs/00_core.ipynb #7c1e0a02
 SPLITS = ('train', 'test')

@@ -21,7 +21,7 @@ from fastcore.script import call_parse
 from .cli import CLIError, check_device, check_output, cli_errors
 from .data.io import atomic_path, read_tiff
 from .data.layout import DatasetFolder, as_dataset
-from .data.loaders import SPLIT_SIDES
+from .data.loaders import VALID_SIDES
 from .data.synth import write_synth
 from .evaluate import evaluate
 from .floor import linear_floor
@@ -490,13 +490,14 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     floors = [study_floor(out, data, r['inputs'], r['hsi'], valid_side=side) for r in {r['floor_of']: r for r in runs}.values()]   # one per set of inputs read
     sides = {r['valid_side'] for r in floors + runs}
     if len(sides) > 1: raise RuntimeError(f"the rows of {out} validated on different strips ({sorted(sides)}): their scores are not comparable")
+    side = sides.pop()                                         # 'classes' resolved to an edge
     rows = summarize_runs(floors + runs)
-    markdown = results_markdown(rows, profile, data, sides.pop())
+    markdown = results_markdown(rows, profile, data, side)
     synthetic = str(data.dataset or '').startswith('synth')
     write_tables(out, rows, markdown, f"{'synthetic benchmark' if synthetic else data.dataset or data.root.name}, `{p['size']}` models"
                                       + (' from scratch' if synthetic else ''), real_data=not synthetic)
     write_figures(out, data, runs, rows)
-    results = dict(profile=profile, data=str(data.root), dataset=data.dataset, valid_side=floors[0]['valid_side'], seconds=round(time.time() - t0, 1), environment=environment(),
+    results = dict(profile=profile, data=str(data.root), dataset=data.dataset, valid_side=side, seconds=round(time.time() - t0, 1), environment=environment(),
                    runs=[_jsonable(r) for r in runs], floors=[_jsonable(f) for f in floors])
     write_json(out/'study.json', results)
     if not quiet: print('\n' + markdown + f"\nResult table: {out/'table.md'} (also table.csv, per_class.csv, per_class_source.csv, figures/, study.json)")
@@ -577,7 +578,7 @@ def study_cli(data:Annotated[str, {'action': 'append'}]=None, # a dataset folder
               quiet:bool=False, # no progress bars or epoch tables
               resume:bool=False, # carry on the study OUT holds: finished runs reused, interrupted ones continued from their checkpoints
               overwrite:bool=False, # replace the study OUT holds (a generated data/ is kept)
-              valid_side:Annotated[str, {'choices': [*SPLIT_SIDES, 'classes']}]=None, # the source validation strip's edge (default: the profile's, classes: the edge holding the most classes)
+              valid_side:Annotated[str, {'choices': VALID_SIDES}]=None, # the source validation strip's edge (default: the profile's, classes: the edge holding the most classes)
              ):
     "The main job: train every registered method on the source city, predict and score the target city, write results."
     with cli_errors('c2seg-study'):

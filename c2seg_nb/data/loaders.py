@@ -20,12 +20,13 @@ from .layout import DatasetFolder, as_dataset
 from .norm import Normalizer, fit_normalizer, tiles_fingerprint
 
 # %% auto #0
-__all__ = ['SPLIT_SIDES', 'spatial_split', 'covering_side', 'source_split', 'TileCache', 'C2SegTiles', 'dihedral_augment',
-           'BatchTransform', 'static_dihedral', 'apply_dihedral', 'DrawnBatches', 'TargetStream', 'C2SegDataLoaders',
-           'c2seg_dataloaders', 'show_batch']
+__all__ = ['SPLIT_SIDES', 'VALID_SIDES', 'spatial_split', 'covering_side', 'source_split', 'TileCache', 'C2SegTiles',
+           'dihedral_augment', 'BatchTransform', 'static_dihedral', 'apply_dihedral', 'DrawnBatches', 'TargetStream',
+           'C2SegDataLoaders', 'c2seg_dataloaders', 'show_batch']
 
 # %% ../../nbs/09_data.loaders.ipynb #d07a2ea7
 SPLIT_SIDES = ('right', 'bottom', 'left', 'top')   # where a validation strip can lie; the first is the default
+VALID_SIDES = (*SPLIT_SIDES, 'classes')            # what `valid_side` takes: an edge, or the edge `covering_side` picks
 
 def spatial_split(offsets:dict, # `{tile id: (row, col)}`
                   tile_size:int, # pixels
@@ -259,7 +260,7 @@ def c2seg_dataloaders(data, # a dataset folder (path or `DatasetFolder`): train/
                       augment:bool|str=True, # random flips and 90° rotations of training batches; 'static': one per tile, drawn once (as released)
                       valid_frac:float=0.2, # share of source tiles for the spatially disjoint validation part
                       holdout:bool=True, # hold out a spatially disjoint validation part; False: train on every source tile (as released)
-                      valid_side:str='right', # the edge the validation strip lies along: one of `SPLIT_SIDES`, or 'classes' (`covering_side`)
+                      valid_side:str='right', # the edge the validation strip lies along: one of `VALID_SIDES` ('classes': `covering_side`)
                       draws:int|None=None, # each epoch this many batches of distinct tiles drawn anew (as released); None: passes over a shuffle
                       hsi:str='pca', # how HSI is scaled: one of `HSI_SCALINGS` (see `fit_normalizer`)
                       n_components:int=10, # HSI components for 'pca'/'paper'
@@ -277,7 +278,7 @@ def c2seg_dataloaders(data, # a dataset folder (path or `DatasetFolder`): train/
     if not src.has_label: raise C2SegDataError(src.split_dir, "the source split has no labels.", "A training split needs train/label/N.tiff.")
     tile_size = src.verify()['tile_size'][0]
     if augment not in (True, False, 'static'): raise ValueError(f"augment must be True, False or 'static', not {augment!r}")
-    if valid_side not in (*SPLIT_SIDES, 'classes'): raise ValueError(f"valid_side must be one of {SPLIT_SIDES} or 'classes', not {valid_side!r}")
+    if valid_side not in VALID_SIDES: raise ValueError(f"valid_side must be one of {VALID_SIDES}, not {valid_side!r}")
     normalizer = fit_normalizer(data, hsi=hsi, n_components=n_components, modalities=modalities)
     src_cache = TileCache(src, normalizer, 'source', cache_dir and Path(cache_dir)/'train')
     tile_classes = ({i: set(np.unique(src_cache.get(i, 'label')).tolist()) - {IGNORE_INDEX} for i in src_cache.ids}

@@ -15,7 +15,7 @@ from fastcore.script import call_parse
 from ..cli import CLIError, check_device, check_output, cli_errors, resume_hint
 from ..core import DATASET_KEYS, MODALITIES, as_modalities, set_seed
 from ..data.layout import DatasetFolder, as_dataset
-from ..data.loaders import SPLIT_SIDES, c2seg_dataloaders
+from ..data.loaders import VALID_SIDES, c2seg_dataloaders
 from ..data.norm import HSI_SCALINGS, tiles_fingerprint
 from ..methods.spec import PROTOCOLS, SIZES
 from ..methods.registry import method_names, method_spec
@@ -122,7 +122,7 @@ def plan(data, # a dataset folder (path or `DatasetFolder`)
     adapt = parse_adapt(adapt)
     if adapt and spec.adaptation: raise ValueError(f"{method} adapts with callbacks of its own; choose its variant with --options, not --adapt")
     if adapt_gan not in ('bce', 'lsgan'): raise ValueError(f"adapt_gan must be 'bce' or 'lsgan', not {adapt_gan!r}")
-    if valid_side not in (*SPLIT_SIDES, 'classes'): raise ValueError(f"valid_side must be one of {SPLIT_SIDES} or 'classes', not {valid_side!r}")
+    if valid_side not in VALID_SIDES: raise ValueError(f"valid_side must be one of {VALID_SIDES}, not {valid_side!r}")
     if (mixed_precision or 'no') not in MIXED_PRECISION: raise ValueError(f"mixed_precision must be one of {MIXED_PRECISION}, not {mixed_precision!r}")
     return Plan(as_dataset(data, dataset), method, size, protocol, seed, bs or s['bs'], hsi or s['hsi'], epochs, iters,
                 lr or s['lr'], s['select'], s['augment'], as_modalities(modalities), spec.resolve_options(options), None if init is None else str(init),
@@ -288,7 +288,7 @@ def train_cli(data:str, # dataset folder: train/ (source, labelled) and test/ (t
               quiet:bool=False, # no progress bar or epoch table
               device:str=None, # 'cpu', 'cuda', ... (default: CUDA if available)
               mixed_precision:Annotated[str, {'choices': MIXED_PRECISION}]='no', # bf16 or fp16 autocast (CUDA); with `accelerate launch` too
-              valid_side:Annotated[str, {'choices': [*SPLIT_SIDES, 'classes']}]='right', # the source validation strip's edge; classes: the one holding the most classes
+              valid_side:Annotated[str, {'choices': VALID_SIDES}]='right', # the source validation strip's edge; classes: the one holding the most classes
              ):
     "Train a registered method on the source city; record config, history, best weights and checkpoints in RUN_DIR."
     with cli_errors('c2seg-train', on_interrupt=lambda: _interrupted(run_dir)):
