@@ -46,7 +46,7 @@ STUDY_VARIANTS = ('unet[cafe=sqrt]', 'unet[adapt=entropy]', 'unet[adapt=entropy=
                   'unet[batchnorm=adapted]', 'uda_source[batchnorm=adapted]', 'cafe[batchnorm=adapted]')       # AdaBN: target statistics, no training of their own
 PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU, valid_side='classes'),
             'full': dict(preset='ab-fullsize', seeds=(0, 1, 2), epochs=None, size='small', methods=None, valid_side='classes',
-                         overrides=_CPU | {'unet': dict(lr=3e-3), 'deeplabv3plus': dict(lr=1e-2), 'segnet': dict(lr=1e-2),
+                         overrides=_CPU | {'unet': dict(lr=3e-3, epochs=80), 'deeplabv3plus': dict(lr=1e-2, epochs=80), 'segnet': dict(lr=1e-2, epochs=80),   # epochs chosen on source validation (31_study.challenge)
                                                   'uda_source': dict(lr=1e-2), 'uda': dict(lr=1e-3)}),   # Top-2: stage 2 at a tenth of stage 1, as released
             'paper': dict(preset=None, seeds=(0, 1, 2), epochs=None, size='paper', methods=None, overrides={}, valid_side='classes')}   # the real data, on a GPU
 
