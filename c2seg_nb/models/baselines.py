@@ -42,9 +42,10 @@ def pad_to_multiple(x:torch.Tensor, m:int) -> tuple[torch.Tensor, tuple[int, int
 class UNet(nn.Module):
     "U-Net on a timm encoder: upsample, concatenate the skip, two 3×3 convs, per level."
     def __init__(self, in_chans:int, n_classes:int=N_CLASSES, encoder:str='resnet34',
-                 decoder_channels:tuple=(256, 128, 64, 32, 16), pretrained:bool=False):
+                 decoder_channels:tuple=(256, 128, 64, 32, 16), pretrained:bool=False,
+                 encoder_channels:tuple|None=None): # a ResNet encoder's stage widths (timm's `channels`); None: the encoder's own
         super().__init__()
-        self.encoder = timm_encoder(encoder, in_chans, pretrained)
+        self.encoder = timm_encoder(encoder, in_chans, pretrained, **({'channels': encoder_channels} if encoder_channels else {}))
         skips = self.encoder.feature_info.channels()          # strides 2, 4, 8, 16, 32
         self.stride = self.encoder.feature_info.reduction()[-1]
         c, blocks = skips[-1], []
@@ -105,9 +106,11 @@ class ASPP(nn.Module):
 class DeepLabV3Plus(nn.Module):
     "DeepLabv3+: a timm encoder at output stride 16, ASPP, and a decoder fusing stride-4 features."
     def __init__(self, in_chans:int, n_classes:int=N_CLASSES, encoder:str='resnet50', aspp_channels:int=256,
-                 low_channels:int=48, decoder_channels:int=256, pretrained:bool=False):
+                 low_channels:int=48, decoder_channels:int=256, pretrained:bool=False,
+                 encoder_channels:tuple|None=None): # a ResNet encoder's stage widths (timm's `channels`); None: the encoder's own
         super().__init__()
-        self.encoder = timm_encoder(encoder, in_chans, pretrained, output_stride=16, out_indices=(1, 4))
+        self.encoder = timm_encoder(encoder, in_chans, pretrained, output_stride=16, out_indices=(1, 4),
+                                    **({'channels': encoder_channels} if encoder_channels else {}))
         low, high = self.encoder.feature_info.channels()
         self.aspp = ASPP(high, aspp_channels)
         self.low = conv_bn_relu(low, low_channels, 1)
@@ -146,6 +149,15 @@ BASELINE_SIZES = {
 
 # %% ../../nbs/12_models.baselines.ipynb #ef3f4d0a
 _BASELINE_CLASSES = {'unet': UNet, 'segnet': SegNet, 'deeplabv3plus': DeepLabV3Plus}
+_RESNET_STAGES = (64, 128, 256, 512)   # a timm ResNet's stage widths, its default `channels`
+
+def _narrowed(name:str, kw:dict, width:float) -> dict:
+    "The size `kw` of baseline `name` with every width it sets, and a ResNet encoder's stages, times `width` (at least 8 channels)."
+    w = lambda c: max(8, round(c * width))
+    if name == 'segnet': return dict(kw, stages=tuple((w(c), n) for c, n in kw['stages']))
+    kw = dict(kw, encoder_channels=tuple(map(w, _RESNET_STAGES)))
+    if name == 'unet': return dict(kw, decoder_channels=tuple(map(w, kw['decoder_channels'])))
+    return dict(kw, **{k: w(kw[k]) for k in ('aspp_channels', 'low_channels', 'decoder_channels')})
 
 def baseline(name:str, # 'unet', 'segnet' or 'deeplabv3plus'
              size:str, # 'paper' or 'small'
@@ -153,23 +165,33 @@ def baseline(name:str, # 'unet', 'segnet' or 'deeplabv3plus'
              inputs=('msi',), # the modalities the network sees, stacked in canonical order (`as_modalities`)
              n_classes:int=N_CLASSES, # output classes (background included)
              pretrained:bool=False, # ImageNet encoder weights (U-Net, DeepLabv3+)
+             width:float=1.0, # channel multiplier of the size's layers (the ResNet stem keeps its 64): a baseline at another parameter count
             ) -> InputSelect:
     "A baseline network for the batch's modalities."
     if name not in BASELINE_SIZES: raise ValueError(f"unknown baseline {name!r}; choose from {list(BASELINE_SIZES)}")
     if size not in BASELINE_SIZES[name]: raise ValueError(f"size must be one of {list(BASELINE_SIZES[name])}, not {size!r}")
+    if not width > 0: raise ValueError(f"width must be > 0, not {width!r}")
+    if pretrained and width != 1: raise ValueError(f"width={width} changes the encoder's shapes, so ImageNet weights cannot load: use width=1 or pretrained=False")
     modalities, inputs = as_modalities(tuple(bands)), as_modalities(inputs)
     if missing := [m for m in inputs if m not in modalities]: raise ValueError(f"inputs {list(missing)} are not among the batch's modalities {modalities}")
     kw = dict(BASELINE_SIZES[name][size])
+    if width != 1: kw = _narrowed(name, kw, width)
     if name != 'segnet': kw['pretrained'] = pretrained
     net = _BASELINE_CLASSES[name](sum(bands[m] for m in inputs), n_classes, **kw)
     return InputSelect(net, modalities, inputs)
 
 # %% ../../nbs/12_models.baselines.ipynb #ae18a639
+def _positive(v) -> float:
+    "An `Option` validator: a number > 0."
+    if not float(v) > 0: raise ValueError('it must be a number > 0')
+    return float(v)
+
 def _baseline_method(name:str, reference:str) -> MethodSpec:
     "The `MethodSpec` of one baseline."
-    build = lambda size, bands, n_classes, inputs: baseline(name, size, bands, inputs, n_classes)
+    build = lambda size, bands, n_classes, inputs, width: baseline(name, size, bands, inputs, n_classes, width=width)
     return MethodSpec(name, build, description=f'{name} baseline of the challenge (JSTARS Table I), single modality (MSI) by default',
-                      reference=reference, options={'inputs': Option(('msi',), as_modalities, 'modalities the network sees, stacked')},
+                      reference=reference, options={'inputs': Option(('msi',), as_modalities, 'modalities the network sees, stacked'),
+                                                    'width': Option(1.0, _positive, "channel multiplier of the size's layers")},
                       protocols={'clean': Protocol(note='the project protocol; the challenge released no baseline training code')})
 
 for _name, _ref in (('unet', 'Ronneberger et al., MICCAI 2015'), ('segnet', 'Badrinarayanan et al., TPAMI 2017'),
