@@ -1,4 +1,4 @@
-"""The challenge's Table I baselines — U-Net, SegNet, DeepLabv3+ — on timm encoders, single-modality (MSI by default) or on stacked modalities, each in a `paper` and a `small` size, and their registration as methods.
+"""The challenge's Table I baselines — U-Net, SegNet, DeepLabv3+ — on timm encoders, single-modality (MSI by default) or on stacked modalities, each in a `paper` and a `small` size at any `width` (channel multiplier), and their registration as methods.
 
 Docs: https://c2seg-nb.github.io/c2seg_nb/models.baselines.html.md"""
 
