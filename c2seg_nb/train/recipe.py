@@ -225,6 +225,8 @@ def resume_differences(run_dir:Path|str, # a run folder (`config.json`; a two-st
     if not (run_dir/'config.json').exists(): return out        # this stage had not begun
     cfg = json.loads((run_dir/'config.json').read_text())
     if cfg.get('holdout', True): cfg.setdefault('valid_side', 'right')   # runs recorded before the side was a choice validated on the right
+    if isinstance(cfg.get('options'), dict):                  # an option added to the method after the run was recorded: the run had its default
+        cfg['options'] = {k: cfg['options'].get(k, o.default) for k, o in method_spec(p.method).options.items()} | cfg['options']
     same = lambda k, v: str(Path(v).resolve()) if k == 'init' and v is not None else json.loads(json.dumps(v, default=str))   # tuples as lists; paths resolved
     now = dict(method=p.method, size=p.size, protocol=p.protocol, seed=p.seed, bs=p.bs, lr=p.lr, hsi=p.hsi, modalities=list(p.modalities),
                options=p.options, adapt=p.adapt, init=p.init, enhancement=p.enhancement, enhancement_weight=p.enhancement_weight if p.enhancement else None,
