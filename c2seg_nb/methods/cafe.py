@@ -15,7 +15,7 @@ from fastai.optimizer import SGD
 from ..callback.enhancement import check_weighting, enhanced_cross_entropy
 from ..callback.training import AuxiliaryLoss
 from ..models.cafe import CaFENet
-from .spec import MethodSpec, Option, Protocol, register_method
+from .spec import MethodSpec, Option, Protocol, number_in, register_method
 
 # %% auto #0
 __all__ = ['CaFELoss', 'CategoryRegions', 'build_cafe', 'cafe_loss', 'cafe_callbacks']
@@ -39,16 +39,6 @@ class CategoryRegions(Callback):
     def after_cancel_batch(self): self.learn.model.regions_from = None
 
 # %% ../../nbs/20d_methods.cafe.ipynb #8c5aa54b
-def _share(v) -> float:
-    v = float(v)
-    if not 0 <= v <= 1: raise ValueError("must be between 0 and 1")
-    return v
-
-def _non_negative(v) -> float:
-    v = float(v)
-    if v < 0: raise ValueError("must be >= 0")
-    return v
-
 def build_cafe(size:str, bands:dict, n_classes:int=N_CLASSES, fusion:str='category', label_free:float=.5, **_) -> CaFENet:
     "The CaFE network for the batch's modalities."
     return CaFENet(bands, n_classes, size, fusion, label_free)
@@ -69,8 +59,8 @@ register_method(MethodSpec(
     opt_func=partial(SGD, mom=0.9, wd=1e-4, decouple_wd=False),
     options={'cafe': Option('sqrt', check_weighting, "enhancement learning's weighting (none: plain cross-entropy)"),
              'fusion': Option('category', ('category', 'sum'), "category-wise fusion (CaFE) or RedNet's plain sum (ablation)"),
-             'label_free': Option(.5, _share, 'share of training batches fused with the inference weights (labels unused)'),
-             'side_weight': Option(1., _non_negative, "each side output's loss weight (released: 1, five scales summed)")},
+             'label_free': Option(.5, number_in(0, 1), 'share of training batches fused with the inference weights (labels unused)'),
+             'side_weight': Option(1., number_in(0), "each side output's loss weight (released: 1, five scales summed)")},
     loss=cafe_loss, callbacks=cafe_callbacks,
     protocols={'released': Protocol(bs=8, lr=7e-4, epochs=150, hsi='all', select='last',
                                     note='cafe_train.py (aihuazheng/CAFE fc22d9f): SGD 7e-4, momentum 0.9, wd 1e-4, batch 8, 150 epochs, '

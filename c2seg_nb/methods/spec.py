@@ -6,6 +6,7 @@ Docs: https://c2seg-nb.github.io/c2seg_nb/methods.spec.html.md"""
 
 # %% ../../nbs/11_methods.spec.ipynb #81a4ad32
 from __future__ import annotations
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -16,8 +17,8 @@ from fastai.optimizer import Adam
 from ..data.norm import HSI_SCALINGS
 
 # %% auto #0
-__all__ = ['SIZES', 'PROTOCOLS', 'SCHEDULES', 'SELECTIONS', 'SCHEDULE_ARGS', 'METHODS', 'Option', 'local_file', 'Protocol',
-           'MethodSpec', 'register_method']
+__all__ = ['SIZES', 'PROTOCOLS', 'SCHEDULES', 'SELECTIONS', 'SCHEDULE_ARGS', 'METHODS', 'Option', 'local_file', 'number_in',
+           'Protocol', 'MethodSpec', 'register_method']
 
 # %% ../../nbs/11_methods.spec.ipynb #4a22e924
 SIZES = ('paper', 'small')
@@ -55,6 +56,19 @@ def local_file(v, # a path, or None / '' / 'none' for no file
     if v in (None, '', 'none', 'None'): return None
     if not Path(v).is_file(): raise ValueError(f"{v}: no such file (pretrained weights come from local files only)")
     return str(v)
+
+# %% ../../nbs/11_methods.spec.ipynb #11b0a002
+def number_in(low:float=-math.inf, # the smallest value allowed
+              high:float=math.inf, # the largest value allowed
+              above:bool=False, # `low` itself excluded (e.g. a width must be > 0)
+             ) -> Callable:
+    "An `Option` validator: a number in [low, high] (or (low, high] with `above`), as a float."
+    def check(v) -> float:
+        v = float(v)
+        if not ((low < v) if above else (low <= v)) or not v <= high:   # NaN fails both
+            raise ValueError(f"must be between {low:g} and {high:g}" if high < math.inf else f"must be {'>' if above else '>='} {low:g}")
+        return v
+    return check
 
 # %% ../../nbs/11_methods.spec.ipynb #56463f03
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from ..core import N_CLASSES
 from fastai.optimizer import SGD
 from ..callback.adversarial import DomainAdversarial
 from ..models.uda import UDA_VARIANTS, UDASegNet, released_init
-from .spec import MethodSpec, Option, Protocol, register_method
+from .spec import MethodSpec, Option, Protocol, number_in, register_method
 
 # %% auto #0
 __all__ = ['UDA_ADV_WEIGHTS', 'UDA_SOURCE_OPT', 'UDA_ADAPT_OPT', 'build_uda', 'uda_callbacks']
@@ -20,11 +20,6 @@ __all__ = ['UDA_ADV_WEIGHTS', 'UDA_SOURCE_OPT', 'UDA_ADAPT_OPT', 'build_uda', 'u
 UDA_ADV_WEIGHTS = {'entropy:main_logits': 0.001, 'entropy:aux_logits': 0.0002}    # the segmenter's weights as released
 UDA_SOURCE_OPT = partial(SGD, mom=0.95, wd=2e-4, decouple_wd=False)                # stage 1, as released
 UDA_ADAPT_OPT = partial(SGD, mom=0.9, wd=2e-4, decouple_wd=False)                  # stage 2, as released
-
-def _non_negative(v) -> float:
-    v = float(v)
-    if v < 0: raise ValueError("must be >= 0")
-    return v
 
 def build_uda(size:str, bands:dict, n_classes:int=N_CLASSES, variant:str='paper', conv_init:str='released', **_) -> UDASegNet:
     "The Top-2 network in `variant`, initialised as released (conv weights N(0, 0.001)) or left at the library defaults."
@@ -59,7 +54,7 @@ register_method(MethodSpec(
     'uda', build_uda, reference='Top-2 of the C2Seg challenge, JSTARS 2024 (seed 003 §IV); stage 2 of Top2-Seg-HRN',
     description='Top-2: entropy-map adversarial adaptation (two discriminators) from the source-trained network of uda_source',
     lr=5e-5, epochs=20, bs=8, opt_func=UDA_ADAPT_OPT, schedule='constant', pretrain='uda_source',
-    options=_OPTIONS | {'adversarial': Option(1.0, _non_negative, 'factor on the adversarial weights 0.001/0.0002 (0: the control)')},
+    options=_OPTIONS | {'adversarial': Option(1.0, number_in(0), 'factor on the adversarial weights 0.001/0.0002 (0: the control)')},
     callbacks=uda_callbacks, adaptation=True,
     protocols={'released': Protocol(bs=32, hsi='all', iters=4500, augment=False, select='last', note=_NOTE_2),
                'clean': Protocol(bs=8, lr=2e-3, hsi='pca', epochs=20, select='last',

@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..core import N_CLASSES, as_modalities
-from ..methods.spec import MethodSpec, Option, Protocol, register_method
+from ..methods.spec import MethodSpec, Option, Protocol, number_in, register_method
 
 # %% auto #0
 __all__ = ['SEGNET_VGG16', 'BASELINE_SIZES', 'conv_bn_relu', 'timm_encoder', 'pad_to_multiple', 'UNet', 'SegNet', 'ASPP',
@@ -181,17 +181,12 @@ def baseline(name:str, # 'unet', 'segnet' or 'deeplabv3plus'
     return InputSelect(net, modalities, inputs)
 
 # %% ../../nbs/12_models.baselines.ipynb #ae18a639
-def _positive(v) -> float:
-    "An `Option` validator: a number > 0."
-    if not float(v) > 0: raise ValueError('it must be a number > 0')
-    return float(v)
-
 def _baseline_method(name:str, reference:str) -> MethodSpec:
     "The `MethodSpec` of one baseline."
     build = lambda size, bands, n_classes, inputs, width: baseline(name, size, bands, inputs, n_classes, width=width)
     return MethodSpec(name, build, description=f'{name} baseline of the challenge (JSTARS Table I), single modality (MSI) by default',
                       reference=reference, options={'inputs': Option(('msi',), as_modalities, 'modalities the network sees, stacked'),
-                                                    'width': Option(1.0, _positive, "channel multiplier of the size's layers")},
+                                                    'width': Option(1.0, number_in(0, above=True), "channel multiplier of the size's layers")},
                       protocols={'clean': Protocol(note='the project protocol; the challenge released no baseline training code')})
 
 for _name, _ref in (('unet', 'Ronneberger et al., MICCAI 2015'), ('segnet', 'Badrinarayanan et al., TPAMI 2017'),
