@@ -35,10 +35,10 @@ from .viz import nir_false_colour, plot_class_scores, plot_confusion, plot_predi
 
 # %% auto #0
 __all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_arm', 'arm_folder', 'split_arms', 'training_arm',
-           'first_stage_arm', 'with_first_stages', 'source_batchnorm_miou', 'study_run', 'model_inputs', 'floor_inputs',
-           'study_floor', 'summarize_runs', 'paired_differences', 'results_markdown', 'Published', 'paper_comparison',
-           'write_tables', 'plot_domain_gap', 'write_figures', 'prepare_study_dir', 'run_study', 'challenge_table',
-           'run_studies', 'study_cli']
+           'first_stage_arm', 'with_first_stages', 'arm_overrides', 'source_batchnorm_miou', 'study_run',
+           'model_inputs', 'floor_inputs', 'study_floor', 'summarize_runs', 'paired_differences', 'results_markdown',
+           'Published', 'paper_comparison', 'write_tables', 'plot_domain_gap', 'write_figures', 'prepare_study_dir',
+           'run_study', 'challenge_table', 'run_studies', 'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
@@ -47,7 +47,8 @@ STUDY_VARIANTS = ('unet[cafe=sqrt]', 'unet[adapt=entropy]', 'unet[adapt=entropy=
 PROFILES = {'quick': dict(preset='ab', seeds=(0,), epochs=60, size='small', methods=('deeplabv3plus', 'segnet', 'unet'), overrides=_CPU, valid_side='classes'),
             'full': dict(preset='ab-fullsize', seeds=(0, 1, 2), epochs=None, size='small', methods=None, valid_side='classes',
                          overrides=_CPU | {'unet': dict(lr=3e-3, epochs=80), 'deeplabv3plus': dict(lr=1e-2, epochs=80), 'segnet': dict(lr=1e-2, epochs=80),   # epochs chosen on source validation (31_study.challenge)
-                                                  'uda_source': dict(lr=1e-2), 'uda': dict(lr=1e-3)}),   # Top-2: stage 2 at a tenth of stage 1, as released
+                                                  'uda_source': dict(lr=1e-2), 'uda': dict(lr=1e-3),   # Top-2: stage 2 at a tenth of stage 1, as released
+                                                  'unet[width=0.375]': dict(epochs=160)}),   # U-Net at the solutions' size: still rising at 80 (31_study.challenge)
             'paper': dict(preset=None, seeds=(0, 1, 2), epochs=None, size='paper', methods=None, overrides={}, valid_side='classes')}   # the real data, on a GPU
 
 # %% ../nbs/25_study.ipynb #8478b42d
@@ -108,6 +109,14 @@ def with_first_stages(arms) -> tuple:
         if first is not None and first not in out: out.append(first)
         if arm not in out: out.append(arm)
     return tuple(out)
+
+# %% ../nbs/25_study.ipynb #0fdeb4af
+def arm_overrides(overrides:dict, # a profile's overrides: {method or training row: recipe arguments}
+                  arm:str, # a study row (`parse_arm`)
+                 ) -> dict:
+    "The recipe arguments for `arm`: its method's, then those of its training row itself ('unet[width=0.375]' over 'unet')."
+    base, row = parse_arm(arm)[0], training_arm(arm)
+    return overrides.get(base, {}) | (overrides.get(row, {}) if row != base else {})
 
 # %% ../nbs/25_study.ipynb #5b0e1a05
 def source_batchnorm_miou(model:nn.Module, # a trained model
@@ -484,7 +493,7 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     start = lambda m, seed: {'init': str(out/'runs'/arm_folder(first_stage_arm(m))/f'seed{seed}')} if first_stage_arm(m) else {}   # a second stage from its first's run
     arms = with_first_stages(methods)
     arms = (*[m for m in arms if training_arm(m) == m], *[m for m in arms if training_arm(m) != m])   # rows that predict with another row's runs come after it
-    runs = [study_run(out, data, m, seed, p['size'], p['overrides'].get(parse_arm(m)[0], {}) | ({'epochs': epochs} if epochs else {}) | start(m, seed)
+    runs = [study_run(out, data, m, seed, p['size'], arm_overrides(p['overrides'], m) | ({'epochs': epochs} if epochs else {}) | start(m, seed)
                       | {'valid_side': side}, device, quiet, resume)
             for m in arms for seed in (seeds or p['seeds'])]
     floors = [study_floor(out, data, r['inputs'], r['hsi'], valid_side=side) for r in {r['floor_of']: r for r in runs}.values()]   # one per set of inputs read

@@ -18,7 +18,8 @@ from fastai.callback.core import Callback
 from ..models.discriminators import feature_discriminator, output_discriminator
 
 # %% auto #0
-__all__ = ['ALIGNMENT_LEVELS', 'gan_loss', 'entropy_map', 'level_kind', 'DomainAdversarial', 'generator_splitter']
+__all__ = ['ALIGNMENT_LEVELS', 'gan_loss', 'entropy_map', 'SourceRunningStats', 'protocol_source_stats', 'level_kind',
+           'DomainAdversarial', 'generator_splitter']
 
 # %% ../../nbs/15_callback.adversarial.ipynb #7bb1b90b
 def gan_loss(kind:str, # 'lsgan' or 'bce'
@@ -36,6 +37,50 @@ def entropy_map(logits:torch.Tensor) -> torch.Tensor:
     "ADVENT's weighted self-information: `-p log p / log C` per class, in [0, 1/e·log C]."
     p = logits.softmax(1)
     return -p * torch.log(p + 1e-30) / np.log(logits.shape[1])
+
+# %% ../../nbs/15_callback.adversarial.ipynb #35a0a8c4
+class SourceRunningStats:
+    "Every norm layer's running statistics as if only the forwards between `start` and `update` had run, beside the model's own; `swap` exchanges them."
+    def __init__(self, model:nn.Module):
+        self.layers = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._NormBase) and m.track_running_stats]
+        cumulative = [type(m).__name__ for m in self.layers if m.momentum is None]
+        if cumulative: raise ValueError(f"source statistics follow exponential running averages; a {cumulative[0]} has momentum=None "
+                                        "(a cumulative average): give it a momentum, or train without source statistics")
+        self.stats, self._before, self.swapped = [self._read(m) for m in self.layers], None, False   # from the model's own, as they are now
+
+    @staticmethod
+    def _read(m): return [m.running_mean.clone(), m.running_var.clone(), m.num_batches_tracked.clone()]
+    def start(self):
+        "Before a source forward: note the model's statistics."
+        self._before = [self._read(m) for m in self.layers]
+    @torch.no_grad()
+    def update(self):
+        "After it: fold into the source statistics what the forward did to the model's (each layer `k` times, `k` its batch count's step)."
+        for m, s, b in zip(self.layers, self.stats, self._before):
+            k = int(m.num_batches_tracked - b[2])
+            decay, s[:] = (1 - m.momentum) ** k, [t.to(m.running_mean.device) for t in s]   # the model may have moved since (distributed)
+            s[0], s[1], s[2] = m.running_mean + decay * (s[0] - b[0]), m.running_var + decay * (s[1] - b[1]), s[2] + k
+        self._before = None
+    def swap(self):
+        "Put the source statistics into the model and keep the model's own (a second call undoes it)."
+        for m, s in zip(self.layers, self.stats):
+            live = [m.running_mean, m.running_var, m.num_batches_tracked]
+            m.running_mean, m.running_var, m.num_batches_tracked = s    # buffers re-pointed: the model's own tensors stay unmodified
+            s[:] = live
+        self.swapped = not self.swapped
+
+    def state_dict(self) -> list:
+        return [[t.detach().cpu() for t in (m_s if not self.swapped else [m.running_mean, m.running_var, m.num_batches_tracked])]
+                for m, m_s in zip(self.layers, self.stats)]
+    def load_state_dict(self, state:list):
+        if len(state) != len(self.layers): raise ValueError(f"saved source statistics hold {len(state)} norm layers; this model has {len(self.layers)}")
+        self.stats = [[t.to(m.running_mean.device) for t in s] for m, s in zip(self.layers, state)]
+
+# %% ../../nbs/15_callback.adversarial.ipynb #a2ffdce6
+def protocol_source_stats(protocol:str, # a method's protocol: 'clean', 'released', 'paper'
+                         ) -> bool:
+    "The `source_stats` of `DomainAdversarial` under `protocol`: the project's `clean` validates with source statistics; the official protocols as released."
+    return protocol == 'clean'
 
 # %% ../../nbs/15_callback.adversarial.ipynb #80dd1910
 ALIGNMENT_LEVELS = ('feature', 'output', 'entropy')
@@ -70,14 +115,15 @@ class DomainAdversarial(Callback):
                  attend_target:bool=True, # set `model.attend=True` on target batches (HighDAN's feature attention)
                  free_source_graph:bool=True, # back-propagate the source loss before the target forward (less memory, as released)
                  d_init:Callable|None=None, # applied to each discriminator the callback builds (e.g. HighDAN's Kaiming `kaiming_init`); None: PyTorch's default
+                 source_stats:bool=False, # validate with BatchNorm statistics of the source batches alone (`SourceRunningStats`; the project's `clean`)
                 ):
         self.kinds = {l: level_kind(l) for l in levels}
         if d_opt not in ('adam', 'sgd'): raise ValueError(f"d_opt must be 'adam' or 'sgd', not {d_opt!r}")
         self.d_opt_name, self.d_momentum, self.d_wd, self.d_width, self.d_loss_scale = d_opt, d_momentum, d_wd, d_width, d_loss_scale
         self.levels, self.gan, self.ramp_iters, self.poly_power, self.attend_target = tuple(levels), gan, ramp_iters, poly_power, attend_target
         self.weights = {l: (weights[l] if isinstance(weights, dict) else weights) for l in self.levels}
-        self.d_lr, self.d_betas, self.free_source_graph, self.d_init = d_lr, d_betas, free_source_graph, d_init
-        self.discs, self.d_opt, self.history, self._pending = None, None, [], None
+        self.d_lr, self.d_betas, self.free_source_graph, self.d_init, self.source_stats = d_lr, d_betas, free_source_graph, d_init, source_stats
+        self.discs, self.d_opt, self.history, self._pending, self.stats = None, None, [], None, None
 
     def _disc(self, level):
         model = self.learn.model
@@ -99,15 +145,18 @@ class DomainAdversarial(Callback):
                           else torch.optim.SGD(self.discs.parameters(), lr=self.d_lr, momentum=self.d_momentum, weight_decay=self.d_wd))
             if _ranks() > 1:                                # distributed: every rank starts from rank 0's discriminators
                 for t in self.discs.state_dict().values(): dist.broadcast(t, 0)
+        if self.source_stats and self.stats is None: self.stats = SourceRunningStats(self.learn.model)
         if self._pending is not None:                      # a checkpoint's state, loaded before the discriminators existed
             self.discs.load_state_dict(self._pending['discs']); self.d_opt.load_state_dict(self._pending['d_opt'])
+            if self.stats is not None and self._pending.get('source_stats') is not None: self.stats.load_state_dict(self._pending['source_stats'])
             self.history, self._pending = list(self._pending['history']), None
         self.max_iter = self.n_epoch * len(self.dls.train)
         self.it = getattr(self.learn, 'resume_epoch', 0) * len(self.dls.train)   # a resumed run continues the poly decay
 
     def state_dict(self) -> dict:
-        "The discriminators, their optimiser and the loss records (saved in a run's checkpoint)."
-        return dict(discs=self.discs.state_dict(), d_opt=self.d_opt.state_dict(), history=list(self.history))
+        "The discriminators, their optimiser, the loss records and any source statistics (saved in a run's checkpoint)."
+        return dict(discs=self.discs.state_dict(), d_opt=self.d_opt.state_dict(), history=list(self.history),
+                    source_stats=self.stats.state_dict() if self.stats is not None else None)
     def load_state_dict(self, state:dict):
         "Restore `state_dict` (applied when the fit starts, once the discriminators exist)."
         self._pending = state
@@ -130,8 +179,10 @@ class DomainAdversarial(Callback):
 
     def before_batch(self):
         self.target_batch = next(self.dls.target)
+        if self.stats is not None: self.stats.start()
 
     def after_pred(self):
+        if self.stats is not None: self.stats.update()       # the source forward's statistics, before the target batch moves them
         self.source_in = self._inputs(self.learn.pred, getattr(self.learn.model, 'features', None))
 
     def after_loss(self):
@@ -177,7 +228,17 @@ class DomainAdversarial(Callback):
         self.it += 1
         self.source_in = self.target_in = self.target_batch = None
 
+    def before_validate(self):
+        if self.stats is None: return
+        self.stats.swap()                                   # source validation and selection judge the weights by source statistics
+        if _ranks() > 1:                                    # distributed: rank 0's, which its checkpoint keeps
+            for m in self.stats.layers:
+                for t in (m.running_mean, m.running_var): dist.broadcast(t, 0)
+    def after_validate(self):
+        if self.stats is not None and self.stats.swapped: self.stats.swap()
+
     def _restore(self):
+        if self.stats is not None and self.stats.swapped: self.stats.swap()
         if self.discs is not None: self._set_trainable(True)
         if hasattr(self.learn.model, 'attend'): self.learn.model.attend = None
         self.source_in = self.target_in = self.target_batch = None

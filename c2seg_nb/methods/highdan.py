@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from ..core import IGNORE_INDEX, N_CLASSES
 from fastai.optimizer import Adam
 from ..models.highdan import HIGHDAN_BLOCKS, HighDAN, load_hrnet_imagenet
-from ..callback.adversarial import DomainAdversarial, generator_splitter
+from ..callback.adversarial import DomainAdversarial, generator_splitter, protocol_source_stats
 from ..models.discriminators import kaiming_init
 from .spec import MethodSpec, Option, Protocol, local_file, register_method
 
@@ -86,11 +86,12 @@ def highdan_loss(ablation:str='full', **_) -> HighDANLoss:
 
 # %% ../../nbs/20_methods.highdan.ipynb #4f05af97
 def highdan_callbacks(dls, protocol:str='clean', ablation:str='full', ramp_iters:int=0, **_) -> list:
-    "The adversarial callback of an ablation and protocol (none for the source-only ablations); D_c Kaiming-initialised as released."
+    "The adversarial callback of an ablation and protocol (none for the source-only ablations); D_c Kaiming-initialised as released; `clean` validates with source statistics."
     a = highdan_ablation(ablation)
     if not a['levels']: return []
     return [DomainAdversarial(a['levels'], gan='lsgan', weights=a.get('adv_weight', HIGHDAN_ADV_WEIGHTS[protocol]), ramp_iters=ramp_iters,
-                              d_lr=1e-4, d_betas=(0.9, 0.99), poly_power=0.9, attend_target=True, d_init=kaiming_init)]
+                              d_lr=1e-4, d_betas=(0.9, 0.99), poly_power=0.9, attend_target=True, d_init=kaiming_init,
+                              source_stats=protocol_source_stats(protocol))]
 
 # %% ../../nbs/20_methods.highdan.ipynb #5077ab39
 register_method(MethodSpec(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 from ..core import N_CLASSES
 from fastai.optimizer import SGD
-from ..callback.adversarial import DomainAdversarial
+from ..callback.adversarial import DomainAdversarial, protocol_source_stats
 from ..models.uda import UDA_VARIANTS, UDASegNet, released_init
 from .spec import MethodSpec, Option, Protocol, number_in, register_method
 
@@ -27,10 +27,11 @@ def build_uda(size:str, bands:dict, n_classes:int=N_CLASSES, variant:str='paper'
     return released_init(model) if conv_init == 'released' else model
 
 def uda_callbacks(dls, protocol:str, adversarial:float=1.0, **_) -> list:
-    "The two entropy discriminators as released, the segmenter's weights scaled by `adversarial` (0: the control)."
+    "The two entropy discriminators as released, the segmenter's weights scaled by `adversarial` (0: the control); `clean` validates with source statistics."
     weights = {l: w * adversarial for l, w in UDA_ADV_WEIGHTS.items()}
     return [DomainAdversarial(levels=tuple(UDA_ADV_WEIGHTS), gan='bce', weights=weights, d_opt='sgd', d_lr=2e-5, d_momentum=0.9, d_wd=2e-4,
-                              d_width=64, d_loss_scale=0.5, poly_power=None, attend_target=False)]
+                              d_width=64, d_loss_scale=0.5, poly_power=None, attend_target=False,
+                              source_stats=protocol_source_stats(protocol))]
 
 # %% ../../nbs/20c_methods.uda.ipynb #c20c0009
 _OPTIONS = {'variant': Option('paper', UDA_VARIANTS, "'paper': four HRNet branches fused; 'as-released': the one HRNet the release runs"),

@@ -19,7 +19,7 @@ from fastai.data.load import DataLoader
 from fastai.learner import Learner
 from fastai.torch_core import rank_distrib, trainable_params
 from ..data.loaders import BatchTransform, C2SegTiles, show_batch
-from ..callback.adversarial import ALIGNMENT_LEVELS, DomainAdversarial
+from ..callback.adversarial import ALIGNMENT_LEVELS, DomainAdversarial, protocol_source_stats
 from ..callback.enhancement import CategoryEnhancement, check_weighting
 from ..metrics import model_confusion, predict_labels, scores_from_cm, seg_metrics
 from ..methods.registry import build_model, method_spec
@@ -104,6 +104,7 @@ def adaptation_callback(model, # the method's model
                         method:str, # its name, for messages
                         adapt:dict, # {level: segmenter's adversarial weight}, levels from `ALIGNMENT_LEVELS`
                         gan:str='bce', # 'bce' (ADVENT, AdaptSegNet) or 'lsgan' (HighDAN)
+                        protocol:str='clean', # the run's protocol: `clean` validates with source BatchNorm statistics (`protocol_source_stats`)
                        ) -> DomainAdversarial:
     "The adversarial callback that adds `adapt` to a method without adaptation of its own; clear errors for what cannot work."
     spec = method_spec(method)
@@ -114,7 +115,7 @@ def adaptation_callback(model, # the method's model
     if 'feature' in adapt and not hasattr(model, 'n_features'):
         raise ValueError(f"{method} exposes no features (model.features and model.n_features), which --adapt feature aligns; "
                          f"use output or entropy, which work with every model")
-    return DomainAdversarial(tuple(adapt), gan=gan, weights=dict(adapt), attend_target=False)
+    return DomainAdversarial(tuple(adapt), gan=gan, weights=dict(adapt), attend_target=False, source_stats=protocol_source_stats(protocol))
 
 # %% ../../nbs/18_train.learner.ipynb #7e2a0b04
 SELECTION_MONITORS = {'source': 'miou', 'target': 'target_miou', 'last': 'epoch'}   # what RunTracker maximises: 'epoch' keeps the last
@@ -143,7 +144,7 @@ def c2seg_learner(dls, # `c2seg_dataloaders(...)`
     if init is not None: load_weights(model, init)
     cbs = [RunTracker(run_dir, monitor=SELECTION_MONITORS[select]), StopOnDivergence()] + ([TargetValidation()] if select == 'target' else [])
     cbs += spec.callbacks(dls, protocol, **options) if spec.callbacks else []
-    if adapt: cbs.append(adaptation_callback(model, method, adapt, adapt_gan))
+    if adapt: cbs.append(adaptation_callback(model, method, adapt, adapt_gan, protocol))
     if enhancement is not None and 'cafe' in spec.options: raise ValueError(f"{method} has a cafe option of its own; it is among its options, not added on top")
     if enhancement is not None: enhancement = check_weighting(enhancement)
     if enhancement not in (None, 'none'): cbs.append(CategoryEnhancement(enhancement, enhancement_weight))
