@@ -123,7 +123,7 @@ class DomainAdversarial(Callback):
         self.levels, self.gan, self.ramp_iters, self.poly_power, self.attend_target = tuple(levels), gan, ramp_iters, poly_power, attend_target
         self.weights = {l: (weights[l] if isinstance(weights, dict) else weights) for l in self.levels}
         self.d_lr, self.d_betas, self.free_source_graph, self.d_init, self.source_stats = d_lr, d_betas, free_source_graph, d_init, source_stats
-        self.discs, self.d_opt, self.history, self._pending, self.stats = None, None, [], None, None
+        self.discs, self.d_opt, self.history, self._pending, self.stats, self._tracked = None, None, [], None, None, False
 
     def _disc(self, level):
         model = self.learn.model
@@ -182,7 +182,7 @@ class DomainAdversarial(Callback):
         if self.stats is not None: self.stats.start()
 
     def after_pred(self):
-        if self.stats is not None: self.stats.update()       # the source forward's statistics, before the target batch moves them
+        if self.stats is not None: self.stats.update(); self._tracked = True   # the source forward's, before the target batch moves them
         self.source_in = self._inputs(self.learn.pred, getattr(self.learn.model, 'features', None))
 
     def after_loss(self):
@@ -229,7 +229,7 @@ class DomainAdversarial(Callback):
         self.source_in = self.target_in = self.target_batch = None
 
     def before_validate(self):
-        if self.stats is None: return
+        if not self._tracked: return                        # only within a fit: after it, the weights kept may be another epoch's
         self.stats.swap()                                   # source validation and selection judge the weights by source statistics
         if _ranks() > 1:                                    # distributed: rank 0's, which its checkpoint keeps
             for m in self.stats.layers:
@@ -245,7 +245,7 @@ class DomainAdversarial(Callback):
     def after_cancel_batch(self): self._restore()
     def after_cancel_train(self): self._restore()
     def after_cancel_fit(self): self._restore()
-    def after_fit(self): self._restore()
+    def after_fit(self): self._restore(); self._tracked = False
 
     def plot_losses(self, smooth:int=5):
         "Every recorded loss term against the iteration (moving average over `smooth` iterations)."
