@@ -29,6 +29,7 @@ shares = [None] * world_size()
 dist.all_gather_object(shares, share.ids)
 if is_main_process():                               # one process, the whole validation split, the same weights
     learn.model.eval(); cm_one = 0
+    learn.domain_adversarial.stats.swap()           # and statistics: `clean` validates with the source batches' (one epoch: the kept one's)
     with torch.no_grad():
         for *xs, y in learn.dls.valid: cm_one = cm_one + confusion_matrix(predict_labels(learn.model(*xs)), y)
     out = dict(cm_ranks=cm_ranks.tolist(), cm_one=cm_one.tolist(), weight_diff=max(float((w - every[0]).abs().max()) for w in every),
