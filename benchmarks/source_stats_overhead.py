@@ -70,7 +70,7 @@ if __name__ == '__main__':
     for r in range(a.rounds):
         for flag in ((False, True) if r % 2 == 0 else (True, False)):     # ABBA: neither always runs first
             times[flag].append(timed_round(drivers[flag], batches))
-    stats, model = drivers[True].cb.stats, drivers[True].model
+    stats = drivers[True].cb.stats
     t0 = time.perf_counter()
     for _ in range(200): stats.start(); stats.update()                     # no forward between: the same copies and arithmetic
     bookkeeping = (time.perf_counter() - t0) / 200

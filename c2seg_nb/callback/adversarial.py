@@ -70,9 +70,11 @@ class SourceRunningStats:
         self.swapped = not self.swapped
 
     def state_dict(self) -> list:
-        return [[t.detach().cpu() for t in (m_s if not self.swapped else [m.running_mean, m.running_var, m.num_batches_tracked])]
-                for m, m_s in zip(self.layers, self.stats)]
+        "The source statistics, on the CPU, wherever they are now (in the model while swapped)."
+        source = [[m.running_mean, m.running_var, m.num_batches_tracked] for m in self.layers] if self.swapped else self.stats
+        return [[t.detach().cpu() for t in s] for s in source]
     def load_state_dict(self, state:list):
+        "Restore `state_dict` onto the model's devices."
         if len(state) != len(self.layers): raise ValueError(f"saved source statistics hold {len(state)} norm layers; this model has {len(self.layers)}")
         self.stats = [[t.to(m.running_mean.device) for t in s] for m, s in zip(self.layers, state)]
 
