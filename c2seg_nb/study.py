@@ -38,7 +38,8 @@ __all__ = ['STUDY_VARIANTS', 'PROFILES', 'PUBLISHED', 'STUDY_OUTPUTS', 'parse_ar
            'first_stage_arm', 'with_first_stages', 'arm_overrides', 'source_batchnorm_miou', 'study_run',
            'model_inputs', 'floor_inputs', 'study_floor', 'summarize_runs', 'paired_differences', 'results_markdown',
            'Published', 'paper_comparison', 'write_tables', 'plot_domain_gap', 'write_figures', 'prepare_study_dir',
-           'run_study', 'challenge_table', 'run_studies', 'study_cli']
+           'run_study', 'combine_studies', 'load_records', 'store_records', 'challenge_table', 'run_studies',
+           'study_cli']
 
 # %% ../nbs/25_study.ipynb #9647f358
 _CPU = {'highdan': dict(lr=1e-3, epochs=40), 'mmglots': dict(lr=1e-2), 'mrsn': dict(lr=3e-3)}   # from-scratch CPU runs (see each method's notebook)
@@ -261,7 +262,7 @@ _TABLE_METRICS = (('oa', 'OA'), ('kappa', 'Kappa'), ('miou', 'mIoU'), ('mf1', 'm
 
 def results_markdown(rows:list[dict], # `summarize_runs`
                      profile:str, # the profile's name
-                     data:DatasetFolder, # the dataset
+                     data:DatasetFolder|str, # the dataset, or its name (e.g. stored records' `dataset`)
                      valid_side:str|None=None, # the edge of the source scene its validation strip lies along, where known
                     ) -> str:
     "The result table in Markdown (percent; ± over seeds where there are several), with its protocol note."
@@ -275,7 +276,7 @@ def results_markdown(rows:list[dict], # `summarize_runs`
            for r in sorted(rows, key=order)]
     trained = [r for r in rows if not r['floor']]
     split = f"the source validation strip along the {valid_side} edge of the source scene" if valid_side else "the source validation split"
-    note = (f"\n\nProtocol `clean` (model selection on {split}), profile `{profile}`, data `{data.dataset or data.root}`; "
+    note = (f"\n\nProtocol `clean` (model selection on {split}), profile `{profile}`, data `{data if isinstance(data, str) else data.dataset or data.root}`; "
             f"target scores in % under the `rse` convention (background ignored, 13-class means), mean ± std over seeds. "
             + ("Rows are ranked by target mIoU; a row whose source-validation mIoU is below the linear floor of its inputs "
                "(per-pixel LDA on the same modalities, bands and tiles) is under-trained and not ranked. " if any(r['floor'] for r in rows) else '')
@@ -512,6 +513,51 @@ def run_study(out_dir:Path|str='results', # where runs, predictions, tables and 
     if not quiet: print('\n' + markdown + f"\nResult table: {out/'table.md'} (also table.csv, per_class.csv, per_class_source.csv, figures/, study.json)")
     return results
 
+# %% ../nbs/25_study.ipynb #8d2e0a02
+def combine_studies(*studies:dict, # `run_study`'s results, or records read by `load_records`
+                   ) -> dict:
+    "One study of several on the same data and validation strip: each floor once, each row's seed once (the later study's)."
+    if not studies: raise ValueError("no study to combine")
+    for key in ('profile', 'dataset', 'valid_side'):
+        values = {s[key] for s in studies}
+        if len(values) > 1: raise ValueError(f"the studies differ in {key} ({', '.join(sorted(map(str, values)))}): their rows are not comparable")
+    floors, runs = {}, {}
+    for s in studies:
+        for f in s['floors']:
+            seen = floors.setdefault(f['floor_of'], f)
+            if abs(seen['source_valid_miou'] - f['source_valid_miou']) > 1e-9:
+                raise ValueError(f"the floor of {f['floor_of']} scores {seen['source_valid_miou']:.6f} in one study and {f['source_valid_miou']:.6f} "
+                                 f"in another: one fit on the same tiles gives one score, so the studies were run on different data")
+        for r in s['runs']: runs[(r['method'], r['seed'])] = r
+    return dict(profile=studies[0]['profile'], dataset=studies[0]['dataset'], valid_side=studies[0]['valid_side'],
+                floors=list(floors.values()), runs=list(runs.values()))
+
+# %% ../nbs/25_study.ipynb #8d2e0a04
+_RECORD_KEYS = ('profile', 'dataset', 'valid_side', 'floors', 'runs')
+
+def load_records(path:Path|str, # a records file written by `store_records`
+                ) -> dict:
+    "The records `path` holds: profile, dataset, valid_side, floors and runs (as `run_study` returns them)."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"{path}: no records file there. Run the study with `c2seg-study --records {path}`, or give the file's path.")
+    try: records = json.loads(path.read_text())
+    except json.JSONDecodeError as e: raise ValueError(f"{path}: not JSON ({e}). Restore it from version control, or delete it and store the studies again.") from None
+    missing = [k for k in _RECORD_KEYS if not isinstance(records, dict) or k not in records]
+    if missing: raise ValueError(f"{path}: not a records file (no {', '.join(missing)}). Give a file written by `store_records`, or a study's `study.json`.")
+    return records
+
+def store_records(path:Path|str, # the records file: created, or merged into (`combine_studies`)
+                  study:dict, # `run_study`'s results
+                 ) -> dict:
+    "Merge `study`'s floors and runs into the records file `path`, atomically; the merged records."
+    path, env = Path(path), study.get('environment')
+    new = dict(study, floors=[{**f, 'environment': f.get('environment', env)} for f in study['floors']],
+               runs=[{**r, 'environment': r.get('environment', env)} for r in study['runs']])
+    try: merged = combine_studies(*([load_records(path)] if path.exists() else []), new)
+    except ValueError as e: raise ValueError(f"{path}: {e}. Store this study in a records file of its own.") from None
+    write_json(path, merged)
+    return merged
+
 # %% ../nbs/25_study.ipynb #6c1a0b02
 def challenge_table(studies:dict, # {dataset label: `run_study`'s results (their `runs` and `floors`)}, in column order
                    ) -> tuple[list[dict], str]:
@@ -588,6 +634,7 @@ def study_cli(data:Annotated[str, {'action': 'append'}]=None, # a dataset folder
               resume:bool=False, # carry on the study OUT holds: finished runs reused, interrupted ones continued from their checkpoints
               overwrite:bool=False, # replace the study OUT holds (a generated data/ is kept)
               valid_side:Annotated[str, {'choices': VALID_SIDES}]=None, # the source validation strip's edge (default: the profile's, classes: the edge holding the most classes)
+              records:str=None, # a records file to merge the study's records into (`store_records`), e.g. beside the notebook that reads them
              ):
     "The main job: train every registered method on the source city, predict and score the target city, write results."
     with cli_errors('c2seg-study'):
@@ -596,6 +643,10 @@ def study_cli(data:Annotated[str, {'action': 'append'}]=None, # a dataset folder
         except ValueError: raise CLIError(f'--seeds {seeds}', "is not comma-separated whole numbers", "Give e.g. --seeds 0,1,2.") from None
         rows = split_arms(methods) if methods else None
         data, dataset = ([x] if isinstance(x, str) else x for x in (data, dataset))   # called from Python with one folder
+        if records and data and len(data) > 1: raise CLIError(f'--records {records}', "keeps the records of one dataset", "Run one --data at a time with --records, a file for each.")
         if data and len(data) > 1: return run_studies(out, data, profile, rows, device, dataset, seed_list, epochs, quiet, resume, overwrite, valid_side)
         if dataset and len(dataset) > 1: raise CLIError(f'--dataset {" ".join(dataset)}', "gives more dataset keys than --data folders", "Give one --dataset per --data.")
-        run_study(out, data[0] if data else None, profile, rows, device, dataset[0] if dataset else None, seed_list, epochs, quiet, resume, overwrite, valid_side)
+        results = run_study(out, data[0] if data else None, profile, rows, device, dataset[0] if dataset else None, seed_list, epochs, quiet, resume, overwrite, valid_side)
+        if records:
+            store_records(records, results)
+            if not quiet: print(f"Records merged into {records}")
