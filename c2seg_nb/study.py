@@ -546,6 +546,7 @@ def load_records(path:Path|str, # a records file written by `store_records`
     if missing: raise ValueError(f"{path}: not a records file (no {', '.join(missing)}). Give a file written by `store_records`, or a study's `study.json`.")
     return records
 
+# %% ../nbs/25_study.ipynb #8d2e0a0a
 def store_records(path:Path|str, # the records file: created, or merged into (`combine_studies`)
                   study:dict, # `run_study`'s results
                  ) -> dict:
