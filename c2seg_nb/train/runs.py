@@ -28,11 +28,12 @@ RUN_FILES = ('config.json', 'normalizer.json', 'history.csv', 'model.pth', 'chec
 _PACKAGES = ('c2seg-nb', 'torch', 'torchvision', 'fastai', 'fastcore', 'timm', 'numpy', 'scipy', 'rasterio', 'h5py')
 
 def environment() -> dict:
-    "Python, platform and the versions of the packages a result depends on."
+    "Python, platform, the versions of the packages a result depends on, and the CPU threads PyTorch computes with."
     def version(p):
         try: return importlib.metadata.version(p)
         except importlib.metadata.PackageNotFoundError: return None
-    return dict(python=platform.python_version(), platform=platform.platform(), packages={p: version(p) for p in _PACKAGES})
+    return dict(python=platform.python_version(), platform=platform.platform(), packages={p: version(p) for p in _PACKAGES},
+                threads=torch.get_num_threads())   # a CPU result's last bits depend on it (below)
 
 # %% ../../nbs/17_train.runs.ipynb #494fb065
 def data_fingerprint(dls) -> dict:
