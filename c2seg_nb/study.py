@@ -541,7 +541,7 @@ def load_records(path:Path|str, # a records file written by `store_records`
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no records file there. Run the study with `c2seg-study --records {path}`, or give the file's path.")
     try: records = json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{path}: not JSON ({e}). Restore it from version control, or delete it and store the studies again.") from None
+    except json.JSONDecodeError as e: raise ValueError(f"{path}: not JSON ({e}), so not a records file. Give a file written by `store_records`, or a study's `study.json`.") from None
     missing = [k for k in _RECORD_KEYS if not isinstance(records, dict) or k not in records]
     if missing: raise ValueError(f"{path}: not a records file (no {', '.join(missing)}). Give a file written by `store_records`, or a study's `study.json`.")
     return records
@@ -645,6 +645,7 @@ def study_cli(data:Annotated[str, {'action': 'append'}]=None, # a dataset folder
         rows = split_arms(methods) if methods else None
         data, dataset = ([x] if isinstance(x, str) else x for x in (data, dataset))   # called from Python with one folder
         if records and data and len(data) > 1: raise CLIError(f'--records {records}', "keeps the records of one dataset", "Run one --data at a time with --records, a file for each.")
+        if records and Path(records).exists(): load_records(records)   # a file that is not one is named now, not after the training
         if data and len(data) > 1: return run_studies(out, data, profile, rows, device, dataset, seed_list, epochs, quiet, resume, overwrite, valid_side)
         if dataset and len(dataset) > 1: raise CLIError(f'--dataset {" ".join(dataset)}', "gives more dataset keys than --data folders", "Give one --dataset per --data.")
         results = run_study(out, data[0] if data else None, profile, rows, device, dataset[0] if dataset else None, seed_list, epochs, quiet, resume, overwrite, valid_side)
