@@ -6,7 +6,7 @@ code cells up to and including `--setup`, the imports) and leaves every other ce
 is. Cells run in notebook order, whatever the order of `--ids`; the first error stops the run and nothing
 is written. Run `nbdev-clean` afterwards, as after any notebook edit.
 
-    python tools/run_cells.py nbs/31_study.challenge.ipynb --setup 31c0a002 --ids 31c0a052 31c0a054
+    python tools/run_cells.py nbs/31_study.challenge.ipynb --setup 31c0a002 --ids 31c0a052 31c0a055 31c0a054
 """
 import argparse, os, sys
 from pathlib import Path
